@@ -1,0 +1,3 @@
+import ForgeCLI
+
+await ForgeEntry.main()

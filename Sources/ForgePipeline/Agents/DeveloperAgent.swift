@@ -1,0 +1,25 @@
+import ForgeCore
+import ForgePrompts
+
+/// The developer: writes each file of the design, one model call per file.
+///
+/// One file per call keeps every answer to a single fenced block, which small local models produce
+/// far more reliably than a multi-file format, and keeps each prompt short.
+struct DeveloperAgent {
+    let template: PromptTemplate
+    let language: String
+    let renderer = PromptRenderer()
+
+    func writeFile(_ file: Design.File, spec: String, prd: PRD, design: Design,
+                   conversation: StageConversation) async throws -> String {
+        let prompt = try renderer.render(template, context: [
+            "spec": .string(spec),
+            "prd": prd.promptValue,
+            "design": design.promptValue,
+            "language": .string(language),
+            "path": .string(file.path),
+            "purpose": .string(file.purpose),
+        ])
+        return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500)
+    }
+}

@@ -1,0 +1,28 @@
+import ForgeCore
+import ForgePrompts
+
+/// The developer in the fix loop: rewrites one file following the analyst's diagnosis, seeing the
+/// failing tests (read-only: they are locked) and the file's current contents.
+struct DeveloperFixAgent {
+    let template: PromptTemplate
+    let language: String
+    let renderer = PromptRenderer()
+
+    func fix(path: String, files: FileSet, diagnosis: Diagnosis, report: TestReport, prd: PRD, design: Design,
+             testPaths: [String], conversation: StageConversation) async throws -> String {
+        let failures: [PromptValue] = report.failures.prefix(8).map { failure in
+            .object(["name": .string(failure.name), "message": .string(failure.message ?? "")])
+        }
+        let prompt = try renderer.render(template, context: [
+            "prd": prd.promptValue,
+            "design": design.promptValue,
+            "diagnosis": diagnosis.promptValue,
+            "language": .string(language),
+            "path": .string(path),
+            "current": .string(files.text(path) ?? ""),
+            "failures": .list(failures),
+            "tests": files.promptList(testPaths),
+        ])
+        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500)
+    }
+}

@@ -1,0 +1,72 @@
+import ForgeCore
+import ForgeLLM
+import ForgePrompts
+
+/// One stage's exchange with the model: ask, check the answer, and when it is unusable send exactly
+/// one repair request that quotes the problem; then give up with a stage failure that says why.
+///
+/// A silent empty artifact is never returned: an answer either passes the checks or the run stops.
+struct StageConversation {
+    let model: any ChatModel
+    let stage: Stage
+    /// Purpose label for the request (`pm`, `fix-2`, …): logs, replay errors, cassette entries.
+    let purpose: String
+    var seed: Int? = 7
+
+    /// Asks for a JSON object matching `schema`.
+    ///
+    /// The schema goes to the provider as a constraint when it supports one; otherwise the template's
+    /// own description of the keys has to do, and fenced or prose-wrapped answers are accepted.
+    /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
+    func askJSON(_ prompt: RenderedPrompt, schema: OutputSchema, maxTokens: Int) async throws -> JSONValue {
+        var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
+        let constraint = model.supportsJSONSchema ? schema.json : nil
+        var problem = ""
+        for attempt in 0 ... 1 {
+            let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
+                                      temperature: 0, maxTokens: maxTokens, seed: seed, jsonSchema: constraint)
+            let answer = try await model.complete(request).content
+            switch OutputExtractor.json(from: answer) {
+            case .success(let value):
+                let violations = schema.violations(of: value)
+                if violations.isEmpty { return value }
+                problem = "the JSON does not match the \(schema.name) schema: " + violations.prefix(5).joined(separator: "; ")
+            case .failure(let failure):
+                problem = failure.reason
+            }
+            messages += [
+                ChatMessage(.assistant, answer),
+                ChatMessage(.user, """
+                    Your answer could not be used: \(problem).
+                    Reply with only one JSON object with the keys \(schema.requiredKeys.joined(separator: ", ")). No prose, no code fences.
+                    """),
+            ]
+        }
+        throw ForgeError(
+            .stageFailed,
+            "the \(stage.title) stage failed: the model's answer was unusable after one repair request (\(problem))",
+            hint: "a larger model usually fixes this: pass --provider/--model, or see the exchange in the cassette with --record")
+    }
+
+    /// Asks for the complete contents of one file, delivered in a fenced block.
+    /// - Throws: ``ForgeError`` `.stageFailed` when no code block comes back after one repair.
+    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int) async throws -> String {
+        var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
+        for attempt in 0 ... 1 {
+            let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
+                                      temperature: 0, maxTokens: maxTokens, seed: seed)
+            let answer = try await model.complete(request).content
+            if let code = OutputExtractor.code(from: answer, path: path, language: language) { return code }
+            messages += [
+                ChatMessage(.assistant, answer),
+                ChatMessage(.user, """
+                    Your answer had no code block. Reply with the complete contents of \(path) in one ```\(language) fenced block.
+                    """),
+            ]
+        }
+        throw ForgeError(
+            .stageFailed,
+            "the \(stage.title) stage failed: no code block for \(path) in the model's answer after one repair request",
+            hint: "a larger model usually fixes this: pass --provider/--model")
+    }
+}

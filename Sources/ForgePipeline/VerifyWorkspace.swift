@@ -1,0 +1,31 @@
+import ForgeCore
+import ForgeGit
+import ForgeSandbox
+import Foundation
+
+/// Lays out the tree a commit *would* have — its parent's tree plus the pending changes — in a
+/// fresh temp directory, runs the tests there, and removes it. Verifying before committing lets the
+/// commit carry its own test results in the `Forge-Tests` trailer.
+struct VerifyWorkspace {
+    let repository: GitRepository
+    let verifier: TestVerifier
+
+    func verify(parent: CommitID?, changes: FileSet) async throws -> TestReport {
+        let fm = FileManager.default
+        let directory = fm.temporaryDirectory.appendingPathComponent("forge-verify-\(UUID().uuidString)", isDirectory: true)
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ForgeError(.io, "cannot create a temporary directory for the test run at \(directory.path): \(error)",
+                             hint: "check that TMPDIR is writable and has free space")
+        }
+        defer { try? fm.removeItem(at: directory) }
+        if let parent { try repository.materialize(parent, into: directory) }
+        for path in changes.paths {
+            let target = directory.appendingPathComponent(path)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try changes[path]!.write(to: target)
+        }
+        return try await verifier.verify(workspace: directory)
+    }
+}

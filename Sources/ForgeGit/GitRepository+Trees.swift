@@ -35,7 +35,8 @@ extension GitRepository {
     ///
     /// This is how Verify gets a checkout without touching the user's working tree. Executable
     /// files get mode 0755 (others 0644), symlinks are recreated as symlinks, and submodules are
-    /// skipped (the sandbox has no network to fetch them). Entry names that could escape the
+    /// skipped (the sandbox has no network to fetch them), as are
+    /// directories that hold nothing else. Entry names that could escape the
     /// directory (`..`, `/`, `.git`) are refused, since a tree can come from an untrusted fetch.
     ///
     /// - Throws: ``ForgeError`` `.io` when `directory` is missing or a file cannot be written.
@@ -61,6 +62,10 @@ extension GitRepository {
                 case GitMode.tree:
                     try fileManager.createDirectory(at: target, withIntermediateDirectories: false)
                     try materialize(try lookupTree(entry.oid), into: target, prefix: path + "/")
+                    // A directory that held only submodules stays out, like the submodules.
+                    if try fileManager.contentsOfDirectory(atPath: target.path).isEmpty {
+                        try fileManager.removeItem(at: target)
+                    }
                 case GitMode.symlink:
                     let destination = String(decoding: try lookupBlob(entry.oid, path: path).data, as: UTF8.self)
                     try fileManager.createSymbolicLink(atPath: target.path, withDestinationPath: destination)

@@ -155,6 +155,26 @@ import Testing
             == "Forge Bot <bot@example.com>|Forge Bot <bot@example.com>\n")
     }
 
+    /// True when git configuration outside a repository (global, system) names no complete identity,
+    /// so libgit2's default signature fails and forge must fall back to its own.
+    static var noIdentityOutsideRepositories: Bool {
+        guard let plain = try? GitFixture(initialize: false) else { return false }
+        func configured(_ key: String) -> Bool {
+            (try? plain.gitData(["config", "--get", key], isolated: false)) != nil
+        }
+        return !(configured("user.name") && configured("user.email"))
+    }
+
+    @Test(.enabled(if: noIdentityOutsideRepositories, "this machine's git config names a user"))
+    func authorFallsBackToForgeWithoutConfiguredUser() throws {
+        let fixture = try GitFixture(initialize: false)
+        try fixture.git("init", "-q", "-b", "main")
+        let repository = try GitRepository.open(at: fixture.root)
+        let id = try repository.commit(branch: "forge/f", parent: nil, writing: FileSet(), message: "fallback")
+        let info = try repository.commitInfo(id)
+        #expect(Signature(name: info.authorName, email: info.authorEmail) == Signature.forgeFallback)
+    }
+
     @Test func blankMessagesAndBadBranchNamesAreRefused() throws {
         let fixture = try GitFixture()
         let repository = try GitRepository.open(at: fixture.root)

@@ -32,14 +32,17 @@ final class GitFixture {
     }
 
     /// Runs git and returns its standard output bytes; throws with its stderr when it exits non-zero.
-    func gitData(_ arguments: [String], in directory: URL? = nil) throws -> Data {
+    /// Unless `isolated` is false, the user's global and system git configuration is ignored.
+    func gitData(_ arguments: [String], in directory: URL? = nil, isolated: Bool = true) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
         process.currentDirectoryURL = directory ?? root
         var environment = ProcessInfo.processInfo.environment
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        if isolated {
+            environment["GIT_CONFIG_NOSYSTEM"] = "1"
+            environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+        }
         environment["LC_ALL"] = "C"
         for inherited in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CEILING_DIRECTORIES"] {
             environment.removeValue(forKey: inherited)

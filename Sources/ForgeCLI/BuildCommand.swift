@@ -1,0 +1,87 @@
+import ArgumentParser
+import ForgeCore
+import ForgePipeline
+import Foundation
+
+/// `forge build`: run the whole pipeline on a spec.
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Write requirements, design, code and tests for a spec, and fix the code until the tests pass.",
+        discussion: """
+            Every stage is committed to a new branch forge/<run-id> starting at HEAD (or --base). Your working
+            tree, index and HEAD are not touched, even when they hold uncommitted work. Progress goes to stderr,
+            the result to stdout.
+
+            Examples:
+              forge build "A Python module textstats.py with word_count(text) and top_words(text, n)"
+              forge build --spec-file SPEC.md --max-iterations 4 --language python
+              forge build --provider openai --model gpt-4o-mini "…"      # needs OPENAI_API_KEY
+              forge build --provider replay --cassette Fixtures/cassettes/textstats-fix.json "…"
+            """
+    )
+
+    @Argument(help: "What to build, in words. Or use --spec-file.")
+    var spec: String?
+
+    @Option(name: .customLong("spec-file"), help: ArgumentHelp("Read the spec from a file.", valueName: "path"))
+    var specFile: String?
+
+    @Option(help: ArgumentHelp("Language profile from Sandboxes/ (default: config, else python).", valueName: "name"))
+    var language: String?
+
+    @Option(name: .customLong("max-iterations"), help: "Fix iterations allowed after the first test run (default: config, else 4).")
+    var maxIterations: Int?
+
+    @Option(name: .customLong("token-budget"), help: "Stop before a model call that could push the run past this many tokens.")
+    var tokenBudget: Int?
+
+    @Option(help: ArgumentHelp("Start the branch here instead of HEAD.", valueName: "revision"))
+    var base: String?
+
+    @Option(help: ArgumentHelp("The git repository (default: the current directory).", valueName: "path"))
+    var repo: String?
+
+    @Flag(help: "Print the result as one JSON object on stdout.")
+    var json = false
+
+    @OptionGroup var providerOptions: ProviderOptions
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if spec != nil && specFile != nil { throw ValidationError("give the spec as an argument or with --spec-file, not both") }
+        if spec == nil && specFile == nil { throw ValidationError("missing the spec: forge build \"what to build\" (or --spec-file PATH)") }
+        if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }
+        if let tokenBudget, tokenBudget <= 0 { throw ValidationError("--token-budget must be positive") }
+    }
+
+    func run() async throws {
+        let specText = try readSpec()
+        let reporter = TerminalReporter(quiet: false)
+        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: repo, language: language)
+        let model = try await assembly.model(providerOptions, reporter: reporter)
+        let settings = PipelineSettings(
+            spec: specText, maxIterations: maxIterations ?? assembly.config.maxIterations ?? 4,
+            tokenBudget: tokenBudget ?? assembly.config.tokenBudget, baseRevision: base)
+        let pipeline = assembly.pipeline(model: model, reporter: reporter)
+        let outcome = try await Interruptible.run { try await pipeline.run(settings) }
+        OutcomePrinter(json: json).print(outcome)
+        if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
+    }
+
+    private func readSpec() throws -> String {
+        let text: String
+        if let specFile {
+            do { text = try String(contentsOfFile: specFile, encoding: .utf8) } catch {
+                throw ForgeError(.usage, "cannot read the spec file \(specFile): \(error.localizedDescription)",
+                                 hint: "check the path, or pass the spec as an argument")
+            }
+        } else {
+            text = spec ?? ""
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ForgeError(.usage, "the spec is empty", hint: "describe what to build, e.g. forge build \"A Python module …\"")
+        }
+        return text
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+@testable import ForgeStore
 
 /// A fresh directory under the system temp dir, removed by `remove()`; one per test so tests can run
 /// in parallel.
@@ -16,9 +17,7 @@ struct TemporaryDirectory {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Builds a run with the fields a test does not care about filled in.
-@testable import ForgeStore
-
+/// A run with the fields a test does not care about filled in.
 func sampleRun(_ id: String, startedAt: Date = Date(), spec: String = "add a fizzbuzz function") -> RunRecord {
     RunRecord(id: id, spec: spec, repoPath: "/tmp/repo", branch: "forge/\(id)",
               baseCommit: String(repeating: "a", count: 40), language: "swift",

@@ -54,7 +54,7 @@ extension ForgeStore {
         guard matches.count > 1 else { return matches.first }
         let shown = matches.prefix(10).map(\.id).joined(separator: ", ")
         throw ForgeError(.usage,
-                         "run id '\(id)' is ambiguous: it starts \(matches.count > 10 ? "more than 10" : "\(matches.count)") runs (\(shown))",
+                         "run id '\(id)' is ambiguous: it matches \(matches.count > 10 ? "more than 10" : "\(matches.count)") runs (\(shown))",
                          hint: "give more characters of the run id (forge log lists them)")
     }
 

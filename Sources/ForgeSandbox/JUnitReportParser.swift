@@ -41,9 +41,18 @@ public enum JUnitReportParser {
         return collector.cases
     }
 
-    /// Cuts `text` to at most `limit` UTF-8 bytes on a character boundary, saying so when it cut.
-    static func cap(_ text: String, _ limit: Int) -> String {
+    /// Cuts `text` to at most about `limit` UTF-8 bytes on a character boundary, saying so when it
+    /// cut. With `keepingTail`, the end survives too: a traceback's last lines hold the error.
+    static func cap(_ text: String, _ limit: Int, keepingTail: Bool = false) -> String {
         guard text.utf8.count > limit else { return text }
+        let headLimit = keepingTail ? limit / 4 : limit
+        let head = prefix(text, bytes: headLimit)
+        guard keepingTail else { return head + "\n[… cut at \(limit) bytes]" }
+        let tail = String(prefix(String(text.reversed()), bytes: limit - headLimit).reversed())
+        return head + "\n[… \(text.utf8.count - head.utf8.count - tail.utf8.count) bytes cut …]\n" + tail
+    }
+
+    private static func prefix(_ text: String, bytes limit: Int) -> String {
         var kept = ""
         var used = 0
         for character in text {
@@ -52,7 +61,7 @@ public enum JUnitReportParser {
             kept.append(character)
             used += size
         }
-        return kept + "\n[… cut at \(limit) bytes]"
+        return kept
     }
 
     /// The SAX delegate: follows `<testcase>` elements and the result element inside each.
@@ -101,7 +110,12 @@ public enum JUnitReportParser {
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if resultElement != nil, text.utf8.count <= JUnitReportParser.detailsLimit { text += string }
+            guard resultElement != nil else { return }
+            text += string
+            // Bound memory on a huge failure text, keeping its head and its tail (where the error is).
+            if text.utf8.count > 16 * JUnitReportParser.detailsLimit {
+                text = JUnitReportParser.cap(text, 2 * JUnitReportParser.detailsLimit, keepingTail: true)
+            }
         }
 
         func parser(_ xmlParser: XMLParser, foundCDATA data: Data) {
@@ -112,7 +126,8 @@ public enum JUnitReportParser {
             _ = open.popLast()
             if name == resultElement, var testCase = current {
                 let details = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                testCase.details = details.isEmpty ? nil : JUnitReportParser.cap(details, JUnitReportParser.detailsLimit)
+                testCase.details = details.isEmpty ? nil
+                    : JUnitReportParser.cap(details, JUnitReportParser.detailsLimit, keepingTail: true)
                 if testCase.message?.isEmpty ?? true, let firstLine = details.split(separator: "\n").first {
                     testCase.message = JUnitReportParser.cap(String(firstLine), JUnitReportParser.messageLimit)
                 }

@@ -70,13 +70,15 @@ import Testing
         #expect(cases[0].message == "boom")
     }
 
-    @Test func capsLongDetails() throws {
-        let long = String(repeating: "é", count: 10_000)
+    @Test func capsLongDetailsKeepingHeadAndTail() throws {
+        let long = "Traceback head\n" + String(repeating: "é", count: 100_000) + "\nE   SyntaxError: expected ':'"
         let xml = "<testsuite><testcase name=\"t\"><failure message=\"m\">\(long)</failure></testcase></testsuite>"
         let cases = try JUnitReportParser.parse(Data(xml.utf8))
         let details = try #require(cases.first?.details)
-        #expect(details.utf8.count <= JUnitReportParser.detailsLimit + 40)
-        #expect(details.hasSuffix("[… cut at \(JUnitReportParser.detailsLimit) bytes]"))
+        #expect(details.utf8.count <= JUnitReportParser.detailsLimit + 60)
+        #expect(details.hasPrefix("Traceback head"))
+        #expect(details.hasSuffix("E   SyntaxError: expected ':'"))
+        #expect(details.contains("bytes cut …]"))
         #expect(cases.first?.name == "t")
     }
 

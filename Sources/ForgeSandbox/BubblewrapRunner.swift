@@ -26,6 +26,14 @@ public struct BubblewrapRunner: SandboxRunner {
         self.logger = logger
     }
 
+    /// Runs `command` in a fresh sandbox and returns how it ended.
+    ///
+    /// When the calling task is cancelled the whole sandbox is killed at once and `run` throws
+    /// `CancellationError` once nothing of it is left.
+    ///
+    /// - Throws: `ForgeError(.sandboxUnavailable)` when bwrap is missing or cannot set the sandbox
+    ///   up; `ForgeError(.config)` when a read-only path or the workspace would expose a guarded
+    ///   host path; `CancellationError` when cancelled.
     public func run(_ command: SandboxCommand) async throws -> SandboxOutcome {
         try Self.requireExecutable(bwrapPath)
         let plan = BubblewrapArguments(command: command, workspaceMountPoint: Self.workspaceMountPoint,
@@ -43,6 +51,8 @@ public struct BubblewrapRunner: SandboxRunner {
             throw ForgeError(.sandboxUnavailable, "bubblewrap could not be started (\(bwrapPath)): \(error)",
                              hint: "check that \(bwrapPath) is executable")
         }
+        // Interrupted: the sandbox is already gone; its truncated run is not a result.
+        try Task.checkCancellation()
         if !result.timedOut && !result.output.prefixSeen {
             let detail = result.output.text.trimmingCharacters(in: .whitespacesAndNewlines)
             throw ForgeError(.sandboxUnavailable,

@@ -42,7 +42,7 @@ enum ProcessTable {
         while true {
             if namespaces.allSatisfy({ processes(inPidNamespace: $0).isEmpty }) { return true }
             if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(20))
+            await SupervisedProcess.pause()
         }
     }
 

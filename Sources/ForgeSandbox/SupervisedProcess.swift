@@ -112,7 +112,10 @@ struct SupervisedProcess: Sendable {
                 namespaces = Set(ProcessTable.children(of: pid).compactMap(ProcessTable.pidNamespace(of:)))
                     .subtracting([own].compactMap { $0 })
             }
-            if ContinuousClock.now >= deadline {
+            if Task.isCancelled {
+                // forge is being interrupted: end the sandbox now rather than at the deadline.
+                kill(-pid, SIGKILL)
+            } else if ContinuousClock.now >= deadline {
                 // The process leads its own session, so its pid is its process group's id; the
                 // group stays ours until Subprocess reaps the leader after this closure returns.
                 kill(-pid, SIGKILL)
@@ -120,7 +123,7 @@ struct SupervisedProcess: Sendable {
                 timedOut = true
                 break
             }
-            try? await Task.sleep(for: .milliseconds(20))
+            await Self.pause()
         }
         if !namespaces.isEmpty {
             let emptied = await ProcessTable.waitUntilEmpty(namespaces, deadline: .now + .seconds(10))
@@ -130,5 +133,15 @@ struct SupervisedProcess: Sendable {
             }
         }
         return timedOut
+    }
+
+    /// Sleeps one polling interval, even in a cancelled task: the watcher must keep watching until
+    /// the process it killed is gone, without spinning.
+    static func pause() async {
+        if Task.isCancelled {
+            await Task { try? await Task.sleep(for: .milliseconds(20)) }.value
+        } else {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 }

@@ -145,4 +145,23 @@ import Testing
         #expect(outcome.output == "done\n")
         #expect(ProcessScan.pids(withMarker: marker).isEmpty)
     }
+
+    @Test func cancellingTheRunKillsTheSandbox() async throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        let marker = "forge-cancel-marker-\(UUID().uuidString)"
+        let runner = runner
+        let run = Task {
+            try await runner.run(SandboxCommand(arguments: ["/bin/sh", "-c", "sleep 1000; : \(marker)"],
+                                                workspace: workspace.url))
+        }
+        // Wait (bounded) until the sandboxed shell is running, then interrupt.
+        for _ in 0 ..< 500 where ProcessScan.pids(withMarker: marker).isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(!ProcessScan.pids(withMarker: marker).isEmpty)
+        run.cancel()
+        await #expect(throws: CancellationError.self) { try await run.value }
+        #expect(ProcessScan.pids(withMarker: marker).isEmpty)
+    }
 }

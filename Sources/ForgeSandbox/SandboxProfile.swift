@@ -1,0 +1,105 @@
+import ForgeCore
+import Foundation
+
+/// How forge builds and tests one language: a `Sandboxes/<language>.toml` file.
+///
+/// A profile is data so a new language needs no Swift: which files identify the language, how forge
+/// names test files, the build and test commands run in the sandbox, where the test command writes
+/// its JUnit report, the toolchain paths the sandbox mounts read-only, and a probe run on the host
+/// to find the toolchain (an interpreter under `$HOME`, say) so exactly its prefix gets mounted.
+/// The file format is documented in `Sandboxes/README.md` and at the top of `Sandboxes/python.toml`.
+public struct SandboxProfile: Sendable, Equatable {
+    /// The placeholder in commands replaced by the interpreter path the probe printed.
+    public static let interpreterPlaceholder = "{interpreter}"
+
+    public var name: String
+    /// File globs that identify the language, e.g. `["*.py", "pyproject.toml"]`.
+    public var detect: [String]
+    public var sourceExtension: String
+    /// How forge names the test file for a module: `{stem}` is replaced, e.g. `test_{stem}.py`.
+    public var testFilePattern: String
+    public var buildCommand: [String]?
+    /// May contain `{interpreter}`.
+    public var testCommand: [String]
+    /// Only `junit` today.
+    public var reportFormat: String
+    /// Relative to the workspace, e.g. `.forge-report/junit.xml`.
+    public var reportPath: String
+    public var environment: [String: String]
+    /// Toolchain paths always mounted read-only; ones missing on this host are skipped.
+    public var readOnlyPaths: [String]
+    /// Run on the host (not in the sandbox) to locate the toolchain: prints `interpreter=<path>` and
+    /// `mount=<path>` lines.
+    public var probe: [String]?
+    public var limits: SandboxLimits
+    /// The container image a docker or podman backend would use, e.g. `python:3.11-slim`.
+    public var image: String?
+
+    public init(name: String, detect: [String], sourceExtension: String, testFilePattern: String,
+                buildCommand: [String]? = nil, testCommand: [String], reportFormat: String = "junit",
+                reportPath: String, environment: [String: String] = [:], readOnlyPaths: [String] = [],
+                probe: [String]? = nil, limits: SandboxLimits = .init(), image: String? = nil) {
+        self.name = name
+        self.detect = detect
+        self.sourceExtension = sourceExtension
+        self.testFilePattern = testFilePattern
+        self.buildCommand = buildCommand
+        self.testCommand = testCommand
+        self.reportFormat = reportFormat
+        self.reportPath = reportPath
+        self.environment = environment
+        self.readOnlyPaths = readOnlyPaths
+        self.probe = probe
+        self.limits = limits
+        self.image = image
+    }
+
+    /// The test file forge writes for a module with this stem: `test_{stem}.py` → `test_calc.py`.
+    public func testFileName(forStem stem: String) -> String {
+        testFilePattern.replacingOccurrences(of: "{stem}", with: stem)
+    }
+
+    /// True when any of `paths` (workspace-relative) matches one of the ``detect`` globs by its file
+    /// name or its whole path.
+    public func detects(_ paths: [String]) -> Bool {
+        paths.contains { path in
+            let fileName = (path as NSString).lastPathComponent
+            return detect.contains { fnmatch($0, fileName, 0) == 0 || fnmatch($0, path, 0) == 0 }
+        }
+    }
+
+    /// Loads a profile from a TOML file.
+    ///
+    /// - Throws: `ForgeError(.config)` with a message `<file>: <what is wrong>`.
+    public static func load(from file: URL) throws -> SandboxProfile {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw ForgeError(.config, "\(file.path): cannot read the sandbox profile (\(error.localizedDescription))",
+                             hint: "check the path, or list the profiles in the Sandboxes/ directory")
+        }
+        return try SandboxProfileFile.decode(text, file: file)
+    }
+
+    /// Loads `<name>.toml` from `directory`.
+    ///
+    /// - Throws: `ForgeError(.config)` listing the available profiles when there is none by that name.
+    public static func load(named name: String, in directory: URL) throws -> SandboxProfile {
+        let file = directory.appendingPathComponent("\(name).toml")
+        guard !name.contains("/"), FileManager.default.fileExists(atPath: file.path) else {
+            let available = availableNames(in: directory)
+            throw ForgeError(.config,
+                             "no sandbox profile named `\(name)` in \(directory.path); available: "
+                                 + (available.isEmpty ? "none" : available.joined(separator: ", ")),
+                             hint: "pick one of the available profiles, or add \(name).toml to \(directory.path)")
+        }
+        return try load(from: file)
+    }
+
+    /// Names of the profiles (`*.toml` files) in `directory`, sorted.
+    public static func availableNames(in directory: URL) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return entries.filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
+    }
+}

@@ -1,0 +1,158 @@
+import ForgeCore
+import Foundation
+import Logging
+
+/// Runs a project's build and tests in a sandbox and reads the result into a ``TestReport``.
+///
+/// The pipeline's Verify step: it knows the profile (commands, report path, toolchain probe) and a
+/// runner, and returns what the Analyst needs — per-test outcomes, or, when no report came out, a
+/// `problem` saying why together with the captured output. It never reports success on its own
+/// account: ``TestReport/allPassed`` needs tests that ran and passed, and any exit status the report
+/// does not explain becomes a `problem`.
+public struct TestVerifier: Sendable {
+    public let profile: SandboxProfile
+    public let runner: any SandboxRunner
+    private let logger: Logger
+    private let toolchainCache = ToolchainCache()
+
+    public init(profile: SandboxProfile, runner: any SandboxRunner,
+                logger: Logger = Logger(label: "forge.verify")) {
+        self.profile = profile
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// The profile's toolchain on this host: the probe runs once per verifier; a failure is not
+    /// cached, so a fixed toolchain is picked up on the next call.
+    public func toolchain() async throws -> ToolchainProbe {
+        guard let probe = profile.probe else { return ToolchainProbe() }
+        return try await toolchainCache.value {
+            try await ToolchainProbe.run(probe, profileName: profile.name, logger: logger)
+        }
+    }
+
+    /// Runs the build (if the profile has one) and the tests over `workspace`, and reads the report.
+    ///
+    /// - Throws: `ForgeError(.sandboxUnavailable)` when the toolchain probe or the sandbox fails to
+    ///   start, `.config` when the profile cannot be applied. Failing tests, a broken build and a
+    ///   timeout are reported, not thrown.
+    public func verify(workspace: URL) async throws -> TestReport {
+        let toolchain = try await toolchain()
+        let report = ReportFile(workspace: workspace, relativePath: profile.reportPath)
+        do {
+            try report.clear()
+        } catch {
+            throw ForgeError(.io, "cannot clear the old report \(profile.reportPath) in \(workspace.path): \(error.localizedDescription)",
+                             hint: "check the workspace's permissions")
+        }
+
+        var elapsed = 0.0
+        if let build = profile.buildCommand {
+            let outcome = try await runner.run(command(try substitute(build, toolchain), toolchain, workspace))
+            elapsed += outcome.durationSeconds
+            if outcome.termination != .exited(0) {
+                return TestReport(cases: [], termination: outcome.termination, output: outcome.output,
+                                  outputTruncated: outcome.outputTruncated, durationSeconds: elapsed,
+                                  problem: "the build failed (\(Self.describe(outcome.termination)))")
+            }
+        }
+
+        let outcome = try await runner.run(command(try substitute(profile.testCommand, toolchain), toolchain, workspace))
+        elapsed += outcome.durationSeconds
+        var cases: [TestReport.Case] = []
+        var problem: String?
+        switch report.read() {
+        case .missing:
+            problem = "\(profile.name) tests wrote no report at \(profile.reportPath) (\(Self.describe(outcome.termination)))"
+                + Self.lastLine(of: outcome.output).map { ": \($0)" }.orEmpty
+        case .refused(let why):
+            problem = "the test report was not read: \(why)"
+        case .data(let data):
+            do {
+                cases = try JUnitReportParser.parse(data)
+                problem = Self.unexplained(outcome.termination, cases: cases)
+            } catch let error as ForgeError {
+                problem = "\(profile.name) tests wrote an unreadable report: \(error.message)"
+            }
+        }
+        let result = TestReport(cases: cases, termination: outcome.termination, output: outcome.output,
+                                outputTruncated: outcome.outputTruncated, durationSeconds: elapsed, problem: problem)
+        logger.info("verified", metadata: ["profile": "\(profile.name)", "summary": "\(result.summary)"])
+        return result
+    }
+
+    /// The sandbox command for one of the profile's commands, with the probed toolchain mounted and
+    /// the interpreter's directory first on `PATH`.
+    func command(_ arguments: [String], _ toolchain: ToolchainProbe, _ workspace: URL) -> SandboxCommand {
+        var environment = profile.environment
+        if environment["PATH"] == nil, let interpreter = toolchain.interpreter {
+            let directory = (interpreter as NSString).deletingLastPathComponent
+            environment["PATH"] = "\(directory):\(BubblewrapArguments.basePath)"
+        }
+        return SandboxCommand(arguments: arguments, workspace: workspace, environment: environment,
+                              readOnlyPaths: profile.readOnlyPaths + toolchain.mounts, limits: profile.limits)
+    }
+
+    func substitute(_ arguments: [String], _ toolchain: ToolchainProbe) throws -> [String] {
+        let placeholder = SandboxProfile.interpreterPlaceholder
+        guard arguments.contains(where: { $0.contains(placeholder) }) else { return arguments }
+        guard let interpreter = toolchain.interpreter else {
+            throw ForgeError(.config, "the `\(profile.name)` profile uses \(placeholder) but its probe printed no interpreter= line",
+                             hint: "make the profile's probe print interpreter=<path>")
+        }
+        return arguments.map { $0.replacingOccurrences(of: placeholder, with: interpreter) }
+    }
+
+    /// Why a run whose report shows no failure still is not a pass, if it is not.
+    static func unexplained(_ termination: TestReport.Termination, cases: [TestReport.Case]) -> String? {
+        if cases.contains(where: { $0.outcome == .failed || $0.outcome == .error }) { return nil }
+        switch termination {
+        case .exited(0): return nil
+        case .exited(let status) where !cases.contains(where: { $0.outcome == .passed }):
+            return "no tests ran (the test command exited with status \(status))"
+        case .exited(let status): return "the test command exited with status \(status) although no test failed"
+        case .signalled(let signal): return "the test command was killed by signal \(signal)"
+        case .timedOut(let seconds): return "the tests timed out after \(Int(seconds))s"
+        }
+    }
+
+    static func describe(_ termination: TestReport.Termination) -> String {
+        switch termination {
+        case .exited(let status): "exit status \(status)"
+        case .signalled(let signal): "killed by signal \(signal)"
+        case .timedOut(let seconds): "timed out after \(Int(seconds))s"
+        }
+    }
+
+    /// The last non-blank output line that is not the truncation marker: usually the error.
+    static func lastLine(of output: String) -> String? {
+        output.split(whereSeparator: \.isNewline).reversed()
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty && !$0.hasPrefix("[forge: output truncated") }
+    }
+}
+
+private extension Optional where Wrapped == String {
+    var orEmpty: String { self ?? "" }
+}
+
+/// The probe's result, computed once and shared by concurrent verifications.
+private actor ToolchainCache {
+    private var probed: ToolchainProbe?
+    private var inFlight: Task<ToolchainProbe, any Error>?
+
+    func value(_ probe: @escaping @Sendable () async throws -> ToolchainProbe) async throws -> ToolchainProbe {
+        if let probed { return probed }
+        let task = inFlight ?? Task { try await probe() }
+        inFlight = task
+        do {
+            let result = try await task.value
+            probed = result
+            inFlight = nil
+            return result
+        } catch {
+            inFlight = nil
+            throw error
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ForgeCore
+import Foundation
+import Testing
+@testable import ForgeSandbox
+
+@Suite struct SandboxProfileTests {
+    @Test func pythonProfileLoads() throws {
+        let profile = try SandboxProfile.load(named: "python", in: Repository.sandboxes)
+        #expect(profile.name == "python")
+        #expect(profile.sourceExtension == "py")
+        #expect(profile.testFileName(forStem: "calc") == "test_calc.py")
+        #expect(profile.testCommand.first == "{interpreter}")
+        #expect(profile.testCommand.contains("--junitxml=\(profile.reportPath)"))
+        #expect(profile.reportFormat == "junit")
+        #expect(profile.reportPath == ".forge-report/junit.xml")
+        #expect(profile.buildCommand == nil)
+        #expect(profile.environment["PYTHONDONTWRITEBYTECODE"] == "1")
+        #expect(profile.probe?.first == "python3")
+        #expect(profile.limits == SandboxLimits(timeoutSeconds: 120, outputBytes: 1 << 20))
+        #expect(profile.image == "python:3.11-slim")
+        #expect(profile.detects(["src/calc.py"]))
+        #expect(!profile.detects(["main.swift", "README.md"]))
+    }
+
+    @Test func unknownProfileListsTheAvailableOnes() throws {
+        let error = #expect(throws: ForgeError.self) {
+            try SandboxProfile.load(named: "cobol", in: Repository.sandboxes)
+        }
+        #expect(error?.code == .config)
+        #expect(error?.message.contains("available: python") == true)
+    }
+
+    @Test func invalidTOMLNamesTheFileAndLine() throws {
+        let workspace = try TestWorkspace("profile")
+        defer { workspace.remove() }
+        try workspace.write("broken.toml", "name = \"broken\"\ndetect = [\"*.x\"\n")
+        let file = workspace.url.appendingPathComponent("broken.toml")
+        let error = #expect(throws: ForgeError.self) { try SandboxProfile.load(from: file) }
+        #expect(error?.code == .config)
+        #expect(error?.message.hasPrefix(file.path + ": invalid TOML at line") == true)
+    }
+
+    @Test(arguments: [
+        ("name = \"x\"", "missing key `detect`"),
+        (Self.minimal + "\ntypo_key = 1", "unknown key `typo_key`"),
+        (Self.minimal.replacingOccurrences(of: "test_command = [\"run\"]", with: "test_command = \"run\""),
+         "`test_command` has the wrong type"),
+        (Self.minimal.replacingOccurrences(of: ".forge-report/junit.xml", with: "../escape.xml"), "`report_path` must be"),
+        (Self.minimal + "\n[limits]\ntimeout_seconds = -1", "`limits.timeout_seconds` must be positive"),
+        (Self.minimal + "\nreport_format = \"tap\"", "`report_format` \"tap\" is not supported"),
+    ])
+    func badValuesAreReportedByKey(text: String, expected: String) throws {
+        let workspace = try TestWorkspace("profile")
+        defer { workspace.remove() }
+        try workspace.write("bad.toml", text)
+        let file = workspace.url.appendingPathComponent("bad.toml")
+        let error = #expect(throws: ForgeError.self) { try SandboxProfile.load(from: file) }
+        #expect(error?.message.hasPrefix(file.path + ": ") == true)
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func minimalProfileGetsDefaultsAndFloatLimits() throws {
+        let workspace = try TestWorkspace("profile")
+        defer { workspace.remove() }
+        try workspace.write("mini.toml", Self.minimal + "\n[limits]\ntimeout_seconds = 2.5\n")
+        let profile = try SandboxProfile.load(from: workspace.url.appendingPathComponent("mini.toml"))
+        #expect(profile.limits == SandboxLimits(timeoutSeconds: 2.5, outputBytes: 1 << 20))
+        #expect(profile.reportFormat == "junit")
+        #expect(profile.environment.isEmpty && profile.readOnlyPaths.isEmpty && profile.probe == nil)
+    }
+
+    static let minimal = """
+    name = "mini"
+    detect = ["*.x"]
+    source_extension = "x"
+    test_file_pattern = "{stem}_test.x"
+    test_command = ["run"]
+    report_path = ".forge-report/junit.xml"
+    """
+}

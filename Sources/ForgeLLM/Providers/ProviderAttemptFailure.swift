@@ -54,16 +54,16 @@ enum ProviderAttemptFailure: Error {
         case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet, .badURL,
              .unsupportedURL, .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
              .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
-            .unreachable(reason: describe(error.code))
+            .unreachable(reason: describe(error))
         case .timedOut:
             .timeout(seconds: idleTimeout, receivedHead: receivedHead)
         default:
-            .connectionLost(reason: describe(error.code))
+            .connectionLost(reason: describe(error))
         }
     }
 
-    private static func describe(_ code: URLError.Code) -> String {
-        switch code {
+    private static func describe(_ error: URLError) -> String {
+        switch error.code {
         case .cannotConnectToHost: "connection refused"
         case .cannotFindHost, .dnsLookupFailed: "the host name does not resolve"
         case .notConnectedToInternet: "no network"
@@ -71,7 +71,9 @@ enum ProviderAttemptFailure: Error {
         case .networkConnectionLost: "the connection was reset or closed"
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
              .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot: "the TLS handshake failed"
-        default: "URL error \(code.rawValue)"
+        default:
+            // libcurl's own words ("transfer closed with outstanding read data remaining") say most.
+            error.userInfo[NSLocalizedDescriptionKey] as? String ?? "URL error \(error.code.rawValue)"
         }
     }
 

@@ -36,7 +36,8 @@ public struct ChatResponse: Sendable, Codable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         content = try container.decode(String.self, forKey: .content)
-        model = try container.decode(String.self, forKey: .model)
+        // Hand-written cassette answers may leave the model out; the cassette names it.
+        model = try container.decodeIfPresent(String.self, forKey: .model) ?? ""
         finishReason = try container.decodeIfPresent(String.self, forKey: .finishReason)
         latencySeconds = try container.decodeIfPresent(Double.self, forKey: .latencySeconds) ?? 0
         if container.contains(.usage) {

@@ -1,6 +1,7 @@
 import ForgeCore
 import Foundation
 import Logging
+import Synchronization
 import Testing
 @testable import ForgeLLM
 
@@ -116,4 +117,49 @@ import Testing
         #expect(installer.isInstalled())
         #expect(!layout.isInstalled) // no venv python yet
     }
+}
+
+/// The installer's steps against a real (small) venv: created with `python3 -m venv`, with a stand-in
+/// `llama_cpp.server` module so nothing is built or downloaded.
+@Suite struct LocalModelInstallerVenvTests {
+    @Test(.timeLimit(.minutes(3)))
+    func skipsEveryStepThatIsAlreadyDone() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let layout = LocalModelLayout(dataHome: dir.url.appendingPathComponent("forge"))
+        let lines = Lines()
+        let installer = LocalModelInstaller(layout: layout, logger: Logger(label: "test.installer")) { lines.append($0) }
+
+        try await installer.createVenv()
+        #expect(FileManager.default.isExecutableFile(atPath: layout.python.path))
+        #expect(try await installer.serverPackageImports() == false)
+        let created = try FileManager.default.attributesOfItem(atPath: layout.venv.appendingPathComponent("pyvenv.cfg").path)[.modificationDate] as? Date
+        try await installer.createVenv() // a second call keeps the venv
+        #expect(try FileManager.default.attributesOfItem(atPath: layout.venv.appendingPathComponent("pyvenv.cfg").path)[.modificationDate] as? Date == created)
+
+        // A stand-in for the built package, in the venv's own site-packages.
+        let sitePackages = try #require(try FileManager.default.contentsOfDirectory(atPath: layout.venv.appendingPathComponent("lib").path).first)
+        let package = layout.venv.appendingPathComponent("lib/\(sitePackages)/site-packages/llama_cpp/server")
+        try FileManager.default.createDirectory(at: package, withIntermediateDirectories: true)
+        for file in ["llama_cpp/__init__.py", "llama_cpp/server/__init__.py", "llama_cpp/server/__main__.py"] {
+            try Data().write(to: layout.venv.appendingPathComponent("lib/\(sitePackages)/site-packages/\(file)"))
+        }
+        #expect(try await installer.serverPackageImports())
+        try FakeLocalInstall.sparseWeights(layout, size: LocalModelWeights.qwenCoder.size)
+        #expect(installer.isInstalled())
+
+        try await installer.install(force: false)
+        let said = lines.all
+        #expect(said.contains("llama-cpp-python is already installed"))
+        #expect(said.contains { $0.hasPrefix("model weights already installed") })
+        #expect(!said.contains { $0.contains("downloading") || $0.contains("building") })
+        #expect(layout.isInstalled)
+        #expect(await LocalModelServer(layout: layout, logger: Logger(label: "test.installer")).status() == .stopped)
+    }
+}
+
+final class Lines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }

@@ -95,9 +95,11 @@ public struct LocalModelServer: Sendable {
         }
         let logOffset = LocalModelLayout.fileSize(layout.serverLog) ?? 0
         let arguments = ["-m", "llama_cpp.server", "--model", layout.weights.path, "--host", "127.0.0.1",
-                         "--port", String(port), "--n_ctx", String(contextSize), "--n_threads", String(Self.threads)]
+                         "--port", String(port), "--n_ctx", String(contextSize)]
         var environment = ProcessInfo.processInfo.environment
-        // Without it, OpenMP threads spin while waiting and two cores crawl at 1.5 tokens/s.
+        // Without it, OpenMP threads spin while waiting and two cores crawl at 1.5 tokens/s. Thread
+        // counts stay llama-cpp-python's (half the cores generate, all of them read the prompt): on a
+        // busy two-core machine one generating thread measured as fast as two.
         environment["OMP_WAIT_POLICY"] = "PASSIVE"
         let header = "--- forge started the server at \(ISO8601DateFormatter().string(from: Date())) on port \(port)\n"
         if let handle = try? FileHandle(forWritingTo: layout.serverLog) {
@@ -168,13 +170,6 @@ public struct LocalModelServer: Sendable {
         let text = String(decoding: data[start...], as: UTF8.self)
         let tail = text.split(separator: "\n", omittingEmptySubsequences: true).suffix(lines)
         return tail.isEmpty ? "(the log is empty)" : tail.joined(separator: "\n")
-    }
-
-    /// Threads for generation: every core on small machines (llama-cpp-python's default, half the
-    /// cores, leaves one of two idle), half of them on larger ones where that counts physical cores.
-    static var threads: Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return cores <= 4 ? max(cores, 1) : cores / 2
     }
 
     /// nil when `GET <base>/models` answers 200, else why not.

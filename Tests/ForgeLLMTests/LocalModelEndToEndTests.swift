@@ -37,8 +37,7 @@ struct LocalModelEndToEndTests {
         defer { if let server { Task { try? await server.stop() } } }
 
         let model = OpenAICompatibleModel(
-            configuration: OpenAICompatibleConfiguration(providerName: "local", baseURL: baseURL, model: LocalModelLayout.modelName,
-                                                         jsonMode: .llamaCpp, maxRetries: 1),
+            configuration: .local(baseURL: baseURL),
             logger: logger)
         let schema: JSONValue = ["type": "object", "properties": ["language": ["type": "string"], "year": ["type": "integer"]],
                                  "required": ["language", "year"]]

@@ -98,6 +98,29 @@ import Testing
         }
     }
 
+    @Test func estimatesUsageWhenTheServerGivesNone() async throws {
+        try await TestHTTPServer.with({ _, _ in
+            OpenAIWire.sse(OpenAIWire.chunk("a") + OpenAIWire.chunk("b") + OpenAIWire.chunk(nil, finish: "stop") + OpenAIWire.done)
+        }) { server in
+            let response = try await model(server).complete(request)
+            #expect(response.content == "ab")
+            #expect(response.usage.completionTokens == 2)
+            #expect(response.usage.promptTokens == "Be brief.Say hi.".count / 4)
+        }
+    }
+
+    @Test func sendsNoAuthorizationWithoutAKey() async throws {
+        try await TestHTTPServer.with({ _, _ in OpenAIWire.error(.forbidden, "no key") }) { server in
+            var configuration = model(server).configuration
+            configuration.apiKey = nil
+            let chat = OpenAICompatibleModel(configuration: configuration, logger: Logger(label: "test.openai"))
+            let error = try await expectForgeError { try await chat.complete(request) }
+            #expect(error.message.contains("HTTP 403"))
+            #expect(error.hint == "no API key was sent: set FORGE_TEST_API_KEY in the environment")
+            #expect(server.requests.first?.headers["authorization"] == nil)
+        }
+    }
+
     @Test func retriesATooManyRequestsAnswerAfterRetryAfter() async throws {
         try await TestHTTPServer.with({ _, index in
             index == 1 ? OpenAIWire.error(.tooManyRequests, "slow down", headers: [HTTPHeader("Retry-After"): "1"])

@@ -51,6 +51,12 @@ public struct OpenAICompatibleConfiguration: Sendable, Equatable {
         self.maxRetryDelay = maxRetryDelay
     }
 
+    /// The embedded model behind ``LocalModelServer``: provider `local`, llama.cpp's schema form.
+    public static func local(baseURL: URL, requestTimeout: Double = 300) -> OpenAICompatibleConfiguration {
+        OpenAICompatibleConfiguration(providerName: "local", baseURL: baseURL, model: LocalModelLayout.modelName,
+                                      jsonMode: .llamaCpp, requestTimeout: requestTimeout)
+    }
+
     /// `<baseURL>/chat/completions`.
     public var completionsURL: URL { baseURL.appendingPathComponent("chat/completions") }
 

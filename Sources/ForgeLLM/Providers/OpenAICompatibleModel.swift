@@ -44,7 +44,8 @@ public struct OpenAICompatibleModel: ChatModel {
             } catch let failure as ProviderAttemptFailure {
                 let scrubbed = scrub(failure)
                 guard scrubbed.isRetryable, retry < configuration.maxRetries else {
-                    logger.error("model call failed", metadata: ["reason": "\(scrubbed.summary)", "attempts": "\(retry + 1)"])
+                    // The thrown error is what the user sees; the log keeps the attempt count for debugging.
+                    logger.debug("model call failed", metadata: ["reason": "\(scrubbed.summary)", "attempts": "\(retry + 1)"])
                     throw scrubbed.forgeError(configuration, attempts: retry + 1)
                 }
                 let delay = configuration.retryDelay(retry: retry, retryAfter: scrubbed.retryAfter)

@@ -1,4 +1,5 @@
 import ForgeCore
+import ForgeGit
 import ForgePipeline
 import Foundation
 

@@ -25,6 +25,9 @@ public enum OutputExtractor {
             candidates.append(String(trimmed[open ... close]))
         }
         var firstError: String?
+        // Raw newlines and tabs inside strings are the most common slip (even under a JSON grammar);
+        // escaping them loses nothing, so each candidate is also tried in that repaired form.
+        candidates = candidates.flatMap { [$0, escapingControlCharactersInStrings($0)] }
         for candidate in candidates {
             do {
                 let value = try JSONValue(parsing: candidate)
@@ -76,6 +79,37 @@ public enum OutputExtractor {
         }
         if let open = current, !open.lines.isEmpty {
             result.append(Fence(info: open.info, body: open.lines.joined(separator: "\n")))
+        }
+        return result
+    }
+
+    /// `text` with control characters inside JSON string literals written as escapes.
+    static func escapingControlCharactersInStrings(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var inString = false
+        var escaped = false
+        for scalar in text.unicodeScalars {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if scalar == "\\" {
+                    escaped = true
+                } else if scalar == "\"" {
+                    inString = false
+                } else if scalar.value < 0x20 {
+                    switch scalar {
+                    case "\n": result += "\\n"
+                    case "\r": result += "\\r"
+                    case "\t": result += "\\t"
+                    default: result += String(format: "\\u%04x", scalar.value)
+                    }
+                    continue
+                }
+            } else if scalar == "\"" {
+                inString = true
+            }
+            result.unicodeScalars.append(scalar)
         }
         return result
     }

@@ -1,8 +1,10 @@
 import ForgeCore
 import ForgeGit
 import ForgePrompts
+import ForgeSandbox
 import ForgeStore
 import Foundation
+import Logging
 
 extension Pipeline {
     /// The stages in order, then the fix loop. Returns the stop reason.
@@ -10,63 +12,76 @@ extension Pipeline {
         let spec = settings.spec
 
         // PM → .forge/prd.json
-        let pmTemplate = try template("pm")
-        let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger, detail: "writing requirements") { conversation in
-            try await PMAgent(template: pmTemplate).writePRD(spec: spec, language: self.profile.name, conversation: conversation)
+        if state.prd == nil {
+            let pmTemplate = try template("pm")
+            let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger, detail: "writing requirements") { conversation in
+                try await PMAgent(template: pmTemplate).writePRD(spec: spec, language: self.profile.name, conversation: conversation)
+            }
+            state.prd = prd
+            try await commit(.pm, summary: "requirements for \"\(prd.title)\"",
+                             writing: try FileSet([".forge/spec.md": spec.hasSuffix("\n") ? spec : spec + "\n", ".forge/prd.json": prd.prettyJSON]),
+                             variants: [pmTemplate.identifier], tests: nil, state: &state, ledger: ledger)
         }
-        state.prd = prd
-        try await commit(.pm, summary: "requirements for \"\(prd.title)\"",
-                         writing: try FileSet([".forge/spec.md": spec.hasSuffix("\n") ? spec : spec + "\n", ".forge/prd.json": prd.prettyJSON]),
-                         variants: [pmTemplate.identifier], tests: nil, state: &state, ledger: ledger)
+        let prd = state.prd!
 
         // Architect → .forge/design.json
-        let architectTemplate = try template("architect")
-        let design = try await runStage(.architect, iteration: 0, state: state, ledger: ledger, detail: "designing") { conversation in
-            try await ArchitectAgent(template: architectTemplate, profile: self.profile)
-                .writeDesign(spec: spec, prd: prd, conversation: conversation)
+        if state.design == nil {
+            let architectTemplate = try template("architect")
+            let design = try await runStage(.architect, iteration: 0, state: state, ledger: ledger, detail: "designing") { conversation in
+                try await ArchitectAgent(template: architectTemplate, profile: self.profile)
+                    .writeDesign(spec: spec, prd: prd, conversation: conversation)
+            }
+            state.design = design
+            state.sourcePaths = design.files.map(\.path)
+            try await commit(.architect, summary: "design with \(design.files.count) file(s): \(state.sourcePaths.joined(separator: ", "))",
+                             writing: try FileSet([".forge/design.json": design.prettyJSON]),
+                             variants: [architectTemplate.identifier], tests: nil, state: &state, ledger: ledger)
         }
-        state.design = design
-        state.sourcePaths = design.files.map(\.path)
-        try await commit(.architect, summary: "design with \(design.files.count) file(s): \(state.sourcePaths.joined(separator: ", "))",
-                         writing: try FileSet([".forge/design.json": design.prettyJSON]),
-                         variants: [architectTemplate.identifier], tests: nil, state: &state, ledger: ledger)
+        let design = state.design!
 
         // Developer → the source files, one call each.
-        let developerTemplate = try template("developer")
-        var sources = FileSet()
-        for file in design.files {
-            let code = try await runStage(.developer, iteration: 0, state: state, ledger: ledger, detail: "writing \(file.path)") { conversation in
-                try await DeveloperAgent(template: developerTemplate, language: self.profile.name)
-                    .writeFile(file, spec: spec, prd: prd, design: design, conversation: conversation)
+        if !state.completedStages.contains(.developer) {
+            let developerTemplate = try template("developer")
+            var sources = FileSet()
+            for file in design.files {
+                let code = try await runStage(.developer, iteration: 0, state: state, ledger: ledger, detail: "writing \(file.path)") { conversation in
+                    try await DeveloperAgent(template: developerTemplate, language: self.profile.name)
+                        .writeFile(file, spec: spec, prd: prd, design: design, conversation: conversation)
+                }
+                try sources.set(file.path, text: code)
             }
-            try sources.set(file.path, text: code)
+            try await commit(.developer, summary: "write \(sources.paths.joined(separator: ", "))", writing: sources,
+                             variants: [developerTemplate.identifier], tests: nil, state: &state, ledger: ledger)
         }
-        try await commit(.developer, summary: "write \(sources.paths.joined(separator: ", "))", writing: sources,
-                         variants: [developerTemplate.identifier], tests: nil, state: &state, ledger: ledger)
 
         // Test writer → locked tests, then the first verify.
-        let testsTemplate = try template("tests")
-        let writer = TestWriterAgent(template: testsTemplate, profile: profile)
-        var tests = FileSet()
-        for file in design.files {
-            let written = try await runStage(.tests, iteration: 0, state: state, ledger: ledger, detail: "writing tests for \(file.path)") { conversation in
-                try await writer.writeTests(for: file, spec: spec, prd: prd, design: design, conversation: conversation)
+        if !state.completedStages.contains(.tests) {
+            let testsTemplate = try template("tests")
+            let writer = TestWriterAgent(template: testsTemplate, profile: profile)
+            var tests = FileSet()
+            for file in design.files {
+                let written = try await runStage(.tests, iteration: 0, state: state, ledger: ledger, detail: "writing tests for \(file.path)") { conversation in
+                    try await writer.writeTests(for: file, spec: spec, prd: prd, design: design, conversation: conversation)
+                }
+                try tests.set(written.path, text: written.content)
             }
-            try tests.set(written.path, text: written.content)
+            state.testPaths = tests.paths
+            state.lockedTests = Dictionary(uniqueKeysWithValues: tests.paths.map { ($0, SHA256.hex(tests[$0]!)) })
+            try tests.set(TestLock.path, text: TestLock(files: state.lockedTests).json)
+            let firstReport = try await verify(changes: tests, iteration: 0, state: &state)
+            try await commit(.tests, summary: "\(state.testPaths.joined(separator: ", ")) (\(firstReport.trailerValue))",
+                             body: Self.failureBody(firstReport), writing: tests,
+                             variants: [testsTemplate.identifier], tests: firstReport, state: &state, ledger: ledger)
+        } else if state.lastReport == nil {
+            // Resuming after the tests were written: re-run them on the tip for a full report.
+            _ = try await verify(changes: FileSet(), iteration: state.iterations, state: &state)
         }
-        state.testPaths = tests.paths
-        state.lockedTests = Dictionary(uniqueKeysWithValues: tests.paths.map { ($0, SHA256.hex(tests[$0]!)) })
-        try tests.set(TestLock.path, text: TestLock(files: state.lockedTests).json)
-        let firstReport = try await verify(changes: tests, iteration: 0, state: &state)
-        try await commit(.tests, summary: "\(state.testPaths.joined(separator: ", ")) (\(firstReport.trailerValue))",
-                         body: Self.failureBody(firstReport), writing: tests,
-                         variants: [testsTemplate.identifier], tests: firstReport, state: &state, ledger: ledger)
-        if firstReport.allPassed { return "tests pass" }
+        if state.lastReport?.allPassed == true { return "tests pass" }
 
         // The fix loop.
         let analystTemplate = try template("analyst")
         let fixTemplate = try template("fix")
-        for iteration in 1 ... max(settings.maxIterations, 1) where settings.maxIterations > 0 {
+        for iteration in stride(from: state.iterations + 1, through: settings.maxIterations, by: 1) {
             try Task.checkCancellation()
             state.iterations = iteration
             let report = state.lastReport!
@@ -143,6 +158,7 @@ extension Pipeline {
         let id = try repository.commit(branch: state.branch, parent: state.tip, writing: writing, message: message.text)
         state.tip = id
         state.commits.append(id)
+        state.completedStages.insert(stage)
         state.files = state.files.merging(writing)
         reporter.stageFinished(stage, iteration: iteration, summary: summary, commit: id)
     }

@@ -55,16 +55,45 @@ public final class Pipeline {
         }
         for role in ["pm", "architect", "developer", "tests", "analyst", "fix"] { _ = try template(role) }
 
-        var record = RunRecord(
+        let record = RunRecord(
             id: runID.rawValue, spec: settings.spec, repoPath: repository.workdir?.path ?? repository.gitDirectory.path,
             branch: runID.branchName, baseCommit: base?.hex ?? "", language: profile.name,
             provider: model.providerName, model: model.modelName, status: .running,
             maxIterations: settings.maxIterations, startedAt: Date())
         try store.insertRun(record)
-        reporter.runStarted(runID: runID, branch: runID.branchName, base: base, language: profile.name, model: modelLabel)
+        return await execute(settings, state: RunState(runID: runID, base: base), record: record, spent: .zero)
+    }
 
-        var state = RunState(runID: runID, base: base)
-        let ledger = UsageLedger(budget: settings.tokenBudget)
+    /// Continues an interrupted or failed run from its branch: stages with a commit are skipped, the
+    /// fix loop continues from the last fix iteration, within the (possibly new) iteration budget.
+    ///
+    /// - Throws: ``ForgeError`` when the run is unknown, belongs to another repository, or already passed.
+    public func resume(runID: String, maxIterations: Int? = nil, tokenBudget: Int? = nil) async throws -> RunOutcome {
+        guard var record = try store.run(id: runID) else {
+            throw ForgeError(.notFound, "no run '\(runID)' in the forge database", hint: "forge log lists the runs")
+        }
+        if record.status == .passed {
+            throw ForgeError(.usage, "run \(record.id) already passed; nothing to resume", hint: "review it with forge log \(record.id)")
+        }
+        let state = try RunStateLoader(repository: repository).load(record)
+        for role in ["pm", "architect", "developer", "tests", "analyst", "fix"] { _ = try template(role) }
+        record.status = .running
+        record.maxIterations = maxIterations ?? record.maxIterations
+        record.finishedAt = nil
+        try store.updateRun(record)
+        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: tokenBudget,
+                                        baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit)
+        return await execute(settings, state: state, record: record,
+                             spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens))
+    }
+
+    /// Runs the stages from `state` on, then records and reports how the run ended.
+    func execute(_ settings: PipelineSettings, state initial: RunState, record initialRecord: RunRecord, spent: Usage) async -> RunOutcome {
+        var record = initialRecord
+        var state = initial
+        let runID = state.runID
+        reporter.runStarted(runID: runID, branch: state.branch, base: state.base, language: profile.name, model: modelLabel)
+        let ledger = UsageLedger(budget: settings.tokenBudget, spent: spent)
         var status = RunOutcome.Status.failed
         var stopReason: String
         var failure: ForgeError?
@@ -89,7 +118,7 @@ public final class Pipeline {
 
         let usage = await ledger.total
         let outcome = RunOutcome(
-            runID: runID, branch: state.branch, base: base, status: status, stopReason: stopReason,
+            runID: runID, branch: state.branch, base: state.base, status: status, stopReason: stopReason,
             iterations: state.iterations, lastReport: state.lastReport, usage: usage, commits: state.commits,
             tip: state.tip, error: failure)
         record.status = RunStatus(rawValue: status.rawValue) ?? .error

@@ -17,6 +17,8 @@ struct RunState {
     /// SHA-256 of each test file when it was locked.
     var lockedTests: [String: String] = [:]
     var lastReport: TestReport?
+    /// Stages with a commit on the branch; a resumed run skips them.
+    var completedStages = Set<Stage>()
     var iterations = 0
 
     init(runID: RunID, base: CommitID?) {

@@ -9,7 +9,11 @@ actor UsageLedger {
     private var segment = Usage.zero
     let budget: Int?
 
-    init(budget: Int?) { self.budget = budget }
+    /// - Parameter spent: usage from before a resume, which counts against the budget too.
+    init(budget: Int?, spent: Usage = .zero) {
+        self.budget = budget
+        total = spent
+    }
 
     /// Reserves room for a call. Prompt size is estimated at 3 characters per token, which
     /// over-counts for English and code, erring toward stopping early.

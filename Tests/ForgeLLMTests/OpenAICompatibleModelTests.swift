@@ -247,7 +247,7 @@ import Testing
             return OpenAIWire.sse(OpenAIWire.stream(["too late"]))
         }) { server in
             let error = try await expectForgeError {
-                try await model(server, maxRetries: 1, requestTimeout: 0.3).complete(request)
+                try await model(server, maxRetries: 1, requestTimeout: 2).complete(request)
             }
             #expect(error.code == .providerUnreachable)
             #expect(error.message.contains("did not answer"))
@@ -261,7 +261,7 @@ import Testing
             OpenAIWire.streamed([.send(OpenAIWire.chunk("start")), .pause(.seconds(30))])
         }) { server in
             let error = try await expectForgeError {
-                try await model(server, maxRetries: 1, requestTimeout: 0.3).complete(request)
+                try await model(server, maxRetries: 1, requestTimeout: 2).complete(request)
             }
             #expect(error.code == .providerFailed)
             #expect(error.message.contains("stopped sending"))

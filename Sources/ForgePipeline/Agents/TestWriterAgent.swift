@@ -1,3 +1,4 @@
+import Foundation
 import ForgeCore
 import ForgePrompts
 import ForgeSandbox

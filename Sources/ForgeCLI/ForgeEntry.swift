@@ -1,12 +1,14 @@
 import ArgumentParser
 import ForgeCore
 import Foundation
+import Logging
 
 /// The process entry point: parses, runs, and turns every way of ending into the exit status of the
 /// contract (ARCHITECTURE.md): 0 pass, 1 tests failing, 2 usage/config, 3 provider, 4 sandbox,
 /// 5 interrupted.
 public enum ForgeEntry {
     public static func main(arguments: [String]? = nil) async -> Never {
+        bootstrapLogging(arguments: arguments ?? Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try ForgeCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -25,6 +27,19 @@ public enum ForgeEntry {
             if ForgeCommand.exitCode(for: error) == .success { ForgeCommand.exit(withError: error) }
             FileHandle.standardError.write(Data((ForgeCommand.fullMessage(for: error) + "\n").utf8))
             exit(ExitStatus.usage.rawValue)
+        }
+    }
+
+    /// Every library logs through swift-log; forge sends it all to stderr (stdout carries results),
+    /// at warning level unless `--verbose`/`-v` or `FORGE_LOG_LEVEL` (trace … critical) asks for more.
+    static func bootstrapLogging(arguments: [String]) {
+        let verbose = arguments.contains("--verbose") || arguments.contains("-v")
+        let level = ProcessInfo.processInfo.environment["FORGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? (verbose ? .debug : .warning)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
         }
     }
 }

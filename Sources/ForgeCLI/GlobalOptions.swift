@@ -15,9 +15,6 @@ struct GlobalOptions: ParsableArguments {
 
     func databaseURL() -> URL { paths.database(override: db) }
 
-    func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .debug : .warning
-        return logger
-    }
+    /// A logger for `label`; level and destination come from the bootstrap in ``ForgeEntry``.
+    func logger(_ label: String) -> Logger { Logger(label: label) }
 }

@@ -10,11 +10,12 @@ extension Pipeline {
     /// The stages in order, then the fix loop. Returns the stop reason.
     func runStages(_ settings: PipelineSettings, state: inout RunState, ledger: UsageLedger) async throws -> String {
         let spec = settings.spec
+        let initial = Sampling(temperature: 0, seed: settings.seed)
 
         // PM → .forge/prd.json
         if state.prd == nil {
             let pmTemplate = try template("pm")
-            let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger, detail: "writing requirements") { conversation in
+            let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger, detail: "writing requirements", sampling: initial) { conversation in
                 try await PMAgent(template: pmTemplate).writePRD(spec: spec, language: self.profile.name, conversation: conversation)
             }
             state.prd = prd
@@ -27,7 +28,7 @@ extension Pipeline {
         // Architect → .forge/design.json
         if state.design == nil {
             let architectTemplate = try template("architect")
-            let design = try await runStage(.architect, iteration: 0, state: state, ledger: ledger, detail: "designing") { conversation in
+            let design = try await runStage(.architect, iteration: 0, state: state, ledger: ledger, detail: "designing", sampling: initial) { conversation in
                 try await ArchitectAgent(template: architectTemplate, profile: self.profile)
                     .writeDesign(spec: spec, prd: prd, conversation: conversation)
             }
@@ -44,7 +45,7 @@ extension Pipeline {
             let developerTemplate = try template("developer")
             var sources = FileSet()
             for file in design.files {
-                let code = try await runStage(.developer, iteration: 0, state: state, ledger: ledger, detail: "writing \(file.path)") { conversation in
+                let code = try await runStage(.developer, iteration: 0, state: state, ledger: ledger, detail: "writing \(file.path)", sampling: initial) { conversation in
                     try await DeveloperAgent(template: developerTemplate, language: self.profile.name)
                         .writeFile(file, spec: spec, prd: prd, design: design, conversation: conversation)
                 }
@@ -60,7 +61,7 @@ extension Pipeline {
             let writer = TestWriterAgent(template: testsTemplate, profile: profile)
             var tests = FileSet()
             for file in design.files {
-                let written = try await runStage(.tests, iteration: 0, state: state, ledger: ledger, detail: "writing tests for \(file.path)") { conversation in
+                let written = try await runStage(.tests, iteration: 0, state: state, ledger: ledger, detail: "writing tests for \(file.path)", sampling: initial) { conversation in
                     try await writer.writeTests(for: file, spec: spec, prd: prd, design: design, conversation: conversation)
                 }
                 try tests.set(written.path, text: written.content)
@@ -86,17 +87,21 @@ extension Pipeline {
             state.iterations = iteration
             let report = state.lastReport!
             let snapshot = state
-            let diagnosis = try await runStage(.analyst, iteration: iteration, state: state, ledger: ledger, detail: report.summary) { conversation in
+            let sampling = Sampling(temperature: FixAttempt.temperature(forIteration: iteration),
+                                    seed: settings.seed.map { $0 + iteration - 1 })
+            let diagnosis = try await runStage(.analyst, iteration: iteration, state: state, ledger: ledger, detail: report.summary,
+                                               sampling: sampling) { conversation in
                 try await AnalystAgent(template: analystTemplate).diagnose(
-                    report: report, prd: prd, design: design, files: snapshot.files,
-                    sourcePaths: snapshot.sourcePaths, testPaths: snapshot.testPaths, conversation: conversation)
+                    report: report, prd: prd, design: design, files: snapshot.files, sourcePaths: snapshot.sourcePaths,
+                    testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
             }
             var changes = FileSet()
             for path in diagnosis.filesToChange {
-                let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)") { conversation in
+                let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)",
+                                              sampling: sampling) { conversation in
                     try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name).fix(
                         path: path, files: snapshot.files, diagnosis: diagnosis, report: report, prd: prd, design: design,
-                        testPaths: snapshot.testPaths, conversation: conversation)
+                        testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
                 }
                 if code != snapshot.files.text(path) { try changes.set(path, text: code) }
             }
@@ -108,6 +113,9 @@ extension Pipeline {
                              writing: changes, iteration: iteration,
                              variants: [analystTemplate.identifier, fixTemplate.identifier], tests: fixReport, state: &state, ledger: ledger)
             if fixReport.allPassed { return "tests pass" }
+            state.attempts.append(FixAttempt(iteration: iteration, summary: changes.isEmpty
+                ? "returned \(diagnosis.filesToChange.joined(separator: ", ")) unchanged (diagnosis: \(diagnosis.rootCause))"
+                : "changed \(changes.paths.joined(separator: ", ")); tests then: \(fixReport.summary) (diagnosis: \(diagnosis.rootCause))"))
         }
         let fixes = settings.maxIterations
         return "iteration budget spent (\(fixes) fix\(fixes == 1 ? "" : "es")); tests: \(state.lastReport?.summary ?? "not run")"
@@ -115,7 +123,7 @@ extension Pipeline {
 
     /// Runs one agent call with a metered model, recording a stage event whatever happens.
     func runStage<T>(_ stage: Stage, iteration: Int, state: RunState, ledger: UsageLedger, detail: String,
-                     _ body: (StageConversation) async throws -> T) async throws -> T {
+                     sampling: Sampling = Sampling(), _ body: (StageConversation) async throws -> T) async throws -> T {
         reporter.stageStarted(stage, iteration: iteration, detail: detail)
         let started = Date()
         let before = await ledger.total
@@ -123,7 +131,9 @@ extension Pipeline {
                                    ledger: ledger, store: store, reporter: reporter)
         let purpose = iteration == 0 ? stage.rawValue : "\(stage.rawValue)-\(iteration)"
         do {
-            let result = try await body(StageConversation(model: metered, stage: stage, purpose: purpose))
+            let conversation = StageConversation(model: metered, stage: stage, purpose: purpose, seed: sampling.seed,
+                                                 temperature: sampling.temperature)
+            let result = try await body(conversation)
             let spent = await ledger.total
             recordEvent(stage, iteration: iteration, ok: true, state: state, started: started,
                         usage: Usage(promptTokens: spent.promptTokens - before.promptTokens,

@@ -20,6 +20,9 @@ struct RunState {
     /// Stages with a commit on the branch; a resumed run skips them.
     var completedStages = Set<Stage>()
     var iterations = 0
+    /// What each fix iteration tried and how it ended, told to the analyst and the fixer so the loop
+    /// does not repeat itself.
+    var attempts: [FixAttempt] = []
 
     init(runID: RunID, base: CommitID?) {
         self.runID = runID

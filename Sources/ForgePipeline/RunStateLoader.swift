@@ -28,6 +28,7 @@ struct RunStateLoader {
             state.completedStages.insert(stage)
             if stage == .fix, let iteration = commit.trailer("Forge-Iteration").flatMap(Int.init) {
                 state.iterations = max(state.iterations, iteration)
+                state.attempts.append(Self.attempt(from: commit, iteration: iteration))
             }
         }
 
@@ -43,5 +44,18 @@ struct RunStateLoader {
         state.files = try repository.files(at: tip, paths: state.sourcePaths + state.testPaths)
             .merging(meta)
         return state
+    }
+
+    /// Recovers what a fix iteration tried from its commit message (see `Pipeline.diagnosisBody`).
+    static func attempt(from commit: CommitInfo, iteration: Int) -> FixAttempt {
+        func field(_ name: String) -> String? {
+            commit.message.split(separator: "\n").first { $0.hasPrefix("\(name): ") }.map { String($0.dropFirst(name.count + 2)) }
+        }
+        let cause = field("Root cause") ?? commit.summary
+        let changed = field("Changed") ?? "nothing"
+        let tests = commit.trailer("Forge-Tests") ?? "unknown"
+        return FixAttempt(iteration: iteration, summary: changed == "nothing"
+            ? "changed nothing (diagnosis: \(cause))"
+            : "changed \(changed); tests then: \(tests) (diagnosis: \(cause))")
     }
 }

@@ -12,6 +12,9 @@ struct StageConversation {
     /// Purpose label for the request (`pm`, `fix-2`, …): logs, replay errors, cassette entries.
     let purpose: String
     var seed: Int? = 7
+    /// 0 for first attempts (reproducible); the fix loop raises it on repeats so the model stops
+    /// answering an unchanged prompt with the same unchanged file.
+    var temperature: Double = 0
 
     /// Asks for a JSON object matching `schema`.
     ///
@@ -24,7 +27,7 @@ struct StageConversation {
         var problem = ""
         for attempt in 0 ... 1 {
             let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
-                                      temperature: 0, maxTokens: maxTokens, seed: seed, jsonSchema: constraint)
+                                      temperature: temperature, maxTokens: maxTokens, seed: seed, jsonSchema: constraint)
             let answer = try await model.complete(request).content
             switch OutputExtractor.json(from: answer) {
             case .success(let value):
@@ -54,7 +57,7 @@ struct StageConversation {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         for attempt in 0 ... 1 {
             let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
-                                      temperature: 0, maxTokens: maxTokens, seed: seed)
+                                      temperature: temperature, maxTokens: maxTokens, seed: seed)
             let answer = try await model.complete(request).content
             if let code = OutputExtractor.code(from: answer, path: path, language: language) { return code }
             messages += [

@@ -87,3 +87,31 @@ import Testing
         #expect(AnalystAgent.normaliseFiles(["nonsense.py"], sourcePaths: ["a.py", "b.py"]) == ["a.py", "b.py"])
     }
 }
+
+@Suite struct FailureEvidenceTests {
+    @Test func pytestEqualityBecomesASentence() {
+        let failure = TestReport.Case(name: "t::x", outcome: .failed, message: "AssertionError: assert ['hello'] == ['Hello']", details: """
+            def test_top_words_one_word():
+            >       assert top_words('Hello world', 1) == ['Hello']
+            E       AssertionError: assert ['hello'] == ['Hello']
+            E         At index 0 diff: 'hello' != 'Hello'
+            """)
+        #expect(FailureEvidence.sentence(for: failure) == "top_words('Hello world', 1) returned ['hello'], but the test expects ['Hello']")
+    }
+
+    @Test func equalitySignsInsideLiteralsAndCallsAreNotTheSplit() {
+        let failure = TestReport.Case(name: "t::y", outcome: .failed, details: """
+            >       assert parse("a==b", sep={"=": 1}) == ("a", "b")
+            E       AssertionError: assert ('a==b',) == ('a', 'b')
+            """)
+        #expect(FailureEvidence.sentence(for: failure) == #"parse("a==b", sep={"=": 1}) returned ('a==b',), but the test expects ("a", "b")"#)
+    }
+
+    @Test func otherFailuresHaveNoSentence() {
+        let raised = TestReport.Case(name: "t::z", outcome: .error, details: "E   ZeroDivisionError: division by zero")
+        #expect(FailureEvidence.sentence(for: raised) == nil)
+        let truthy = TestReport.Case(name: "t::w", outcome: .failed, details: ">   assert is_even(3)\nE   assert False")
+        #expect(FailureEvidence.sentence(for: truthy) == nil)
+        #expect(FailureEvidence.sentence(for: TestReport.Case(name: "n", outcome: .failed)) == nil)
+    }
+}

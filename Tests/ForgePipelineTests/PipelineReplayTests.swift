@@ -90,6 +90,20 @@ import Testing
         #expect(try repo.snapshot() == before)
         let record = try #require(try store.run(id: outcome.runID.rawValue))
         #expect(record.status == .failed && record.exitCode == 1 && record.iterations == 2)
+
+        // The second iteration is told what the first tried and samples differently, so an
+        // unchanged prompt cannot produce the same unchanged answer again.
+        let cassette = try Cassette.load(from: cassettes.appendingPathComponent("textstats-never.json"))
+        let requests = Dictionary(uniqueKeysWithValues: cassette.interactions.compactMap { i in i.request.map { (i.purpose, $0) } })
+        let first = try #require(requests["fix-1"])
+        let second = try #require(requests["fix-2"])
+        #expect(first.temperature == 0)
+        #expect(second.temperature > 0)
+        #expect(first.seed != second.seed)
+        #expect(!first.messages.last!.content.contains("attempt 1:"))
+        #expect(second.messages.last!.content.contains("attempt 1: changed textstats.py; tests then: 3 passed, 1 failed"))
+        #expect(try #require(requests["analyst-2"]).messages.last!.content.contains("attempt 1:"))
+        #expect(first.messages.last!.content.contains("top_words(\"The cat the dog\", 1) returned ['he'], but the test expects [\"the\"]"))
     }
 
     @Test func malformedOutputGetsOneRepairThenAClearError() async throws {

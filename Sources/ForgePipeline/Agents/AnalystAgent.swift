@@ -11,13 +11,15 @@ struct AnalystAgent {
     static let outputLimit = 2000
 
     func diagnose(report: TestReport, prd: PRD, design: Design, files: FileSet, sourcePaths: [String],
-                  testPaths: [String], conversation: StageConversation) async throws -> Diagnosis {
+                  testPaths: [String], attempts: [FixAttempt], conversation: StageConversation) async throws -> Diagnosis {
         let failures: [PromptValue] = report.failures.prefix(8).map { failure in
-            .object([
+            var entry: [String: PromptValue] = [
                 "name": .string(failure.name),
                 "message": .string(failure.message ?? ""),
                 "details": .string(String((failure.details ?? "").suffix(Self.detailLimit))),
-            ])
+            ]
+            if let evidence = FailureEvidence.sentence(for: failure) { entry["evidence"] = .string(evidence) }
+            return .object(entry)
         }
         var context: PromptContext = [
             "prd": prd.promptValue,
@@ -26,6 +28,8 @@ struct AnalystAgent {
             "failures": .list(failures),
             "sources": files.promptList(sourcePaths),
             "tests": files.promptList(testPaths),
+            "attempts": .list(attempts.map(\.promptValue)),
+            "has_attempts": .bool(!attempts.isEmpty),
         ]
         // With no per-test failures (collection error, timeout) the raw output is the only evidence.
         if report.failures.isEmpty {

@@ -9,9 +9,11 @@ struct DeveloperFixAgent {
     let renderer = PromptRenderer()
 
     func fix(path: String, files: FileSet, diagnosis: Diagnosis, report: TestReport, prd: PRD, design: Design,
-             testPaths: [String], conversation: StageConversation) async throws -> String {
+             testPaths: [String], attempts: [FixAttempt], conversation: StageConversation) async throws -> String {
         let failures: [PromptValue] = report.failures.prefix(8).map { failure in
-            .object(["name": .string(failure.name), "message": .string(failure.message ?? "")])
+            var entry: [String: PromptValue] = ["name": .string(failure.name), "message": .string(failure.message ?? "")]
+            if let evidence = FailureEvidence.sentence(for: failure) { entry["evidence"] = .string(evidence) }
+            return .object(entry)
         }
         let prompt = try renderer.render(template, context: [
             "prd": prd.promptValue,
@@ -22,6 +24,8 @@ struct DeveloperFixAgent {
             "current": .string(files.text(path) ?? ""),
             "failures": .list(failures),
             "tests": files.promptList(testPaths),
+            "attempts": .list(attempts.map(\.promptValue)),
+            "has_attempts": .bool(!attempts.isEmpty),
         ])
         return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500)
     }

@@ -41,7 +41,10 @@ final class HTTPStream: Sendable {
     static let connectTimeout = 30.0
 
     /// Starts the request at once.
-    init(request: URLRequest, idleTimeout: Double) {
+    /// - Parameters:
+    ///   - idleTimeout: Seconds without a byte after which the exchange fails with ``HTTPStreamError/idleTimeout(seconds:receivedHead:)``.
+    ///   - connectTimeout: Seconds to wait for the connection; tests raise it to show that only a cancel ends a wait.
+    init(request: URLRequest, idleTimeout: Double, connectTimeout: Double = HTTPStream.connectTimeout) {
         let (events, continuation) = AsyncThrowingStream<HTTPStreamEvent, any Error>.makeStream()
         self.events = events
         self.continuation = continuation
@@ -50,7 +53,8 @@ final class HTTPStream: Sendable {
         // The consumer stopped listening (its task was cancelled, or it dropped the stream).
         continuation.onTermination = { _ in control.cancel() }
         let thread = Thread {
-            HTTPStream.run(request, idleTimeout: idleTimeout, continuation: continuation, control: control)
+            HTTPStream.run(request, idleTimeout: idleTimeout, connectTimeout: connectTimeout,
+                           continuation: continuation, control: control)
         }
         thread.name = "forge-http"
         thread.start()
@@ -68,11 +72,12 @@ final class HTTPStream: Sendable {
     }
 
     /// The body of the transfer thread: runs the exchange, releases the handles, then ends the stream.
-    private static func run(_ request: URLRequest, idleTimeout: Double,
+    private static func run(_ request: URLRequest, idleTimeout: Double, connectTimeout: Double,
                             continuation: AsyncThrowingStream<HTTPStreamEvent, any Error>.Continuation,
                             control: TransferControl) {
         let receiver = ResponseReceiver(continuation: continuation)
-        switch perform(request, idleTimeout: idleTimeout, receiver: receiver, control: control) {
+        switch perform(request, idleTimeout: idleTimeout, connectTimeout: connectTimeout, receiver: receiver,
+                       control: control) {
         case .completed:
             receiver.deliverHeadIfPending()
             continuation.finish()
@@ -87,8 +92,8 @@ final class HTTPStream: Sendable {
     }
 
     /// Creates, runs and frees the transfer, so the connection is closed before the stream ends.
-    private static func perform(_ request: URLRequest, idleTimeout: Double, receiver: ResponseReceiver,
-                                control: TransferControl) -> CurlTransfer.Outcome {
+    private static func perform(_ request: URLRequest, idleTimeout: Double, connectTimeout: Double,
+                                receiver: ResponseReceiver, control: TransferControl) -> CurlTransfer.Outcome {
         do {
             let transfer = try CurlTransfer(request: request, receiver: receiver, connectTimeout: connectTimeout)
             return transfer.run(idleTimeout: idleTimeout, control: control)

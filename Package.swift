@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "ForgeLLM",
             dependencies: [
-                "ForgeCore",
+                "ForgeCore", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
@@ -64,6 +64,12 @@ let package = Package(
             name: "CLibGit2",
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
+        ),
+        // Only ForgeLLM imports CCurl: it streams HTTP without URLSession's busy-waiting on Linux.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
         .testTarget(name: "ForgeCoreTests", dependencies: ["ForgeCore"]),

@@ -19,130 +19,122 @@ enum HTTPStreamError: Error, Sendable {
     case transport(URLError)
 }
 
-/// One HTTP request whose response is read as it streams, through a URLSession delegate feeding an
-/// `AsyncThrowingStream`.
+/// One HTTP request whose response is read as it streams, through libcurl on a thread of its own
+/// feeding an `AsyncThrowingStream`.
 ///
-/// On Linux, FoundationNetworking has no `bytes(for:)`, so streaming needs a delegate. Each exchange
-/// gets its own session (the session owns its delegate until invalidated), an idle watchdog that
-/// fails the stream when no byte arrives for `idleTimeout` seconds (a local CPU model can take minutes
-/// to the first token, so this is idle time, not total time), and cancellation that stops the
-/// transfer when the consumer stops listening.
+/// FoundationNetworking's URLSession busy-waits on Linux: about two thirds of a core in futex and
+/// epoll calls for as long as a request waits for bytes. forge's default model is a llama.cpp server
+/// on the same few cores that may think for minutes before its first token, so the client must cost
+/// nothing while it waits. ``CurlTransfer`` sleeps in `poll` until a byte arrives, the idle deadline
+/// passes, or ``cancel()`` wakes it.
+///
+/// The transfer runs on a dedicated thread, never on the Swift cooperative pool, because it blocks.
+/// The thread owns the stream's continuation until the transfer ends, so a caller may hold only
+/// ``events``. The idle timeout is time without a byte, not total time; the connection attempt has
+/// its own limit (``connectTimeout``).
 final class HTTPStream: Sendable {
     let events: AsyncThrowingStream<HTTPStreamEvent, any Error>
     private let continuation: AsyncThrowingStream<HTTPStreamEvent, any Error>.Continuation
-    private let session: URLSession
-    private let task: URLSessionDataTask
-    private let state: Mutex<State>
+    private let control: TransferControl
 
-    private struct State {
-        var lastActivity = ContinuousClock.now
-        var receivedHead = false
-        var watchdog: Task<Void, Never>?
-    }
+    /// How long to wait for a TCP (and TLS) connection; an idle timeout shorter than this fires first.
+    static let connectTimeout = 30.0
 
     /// Starts the request at once.
-    init(request: URLRequest, idleTimeout: Double) {
+    /// - Parameters:
+    ///   - idleTimeout: Seconds without a byte after which the exchange fails with ``HTTPStreamError/idleTimeout(seconds:receivedHead:)``.
+    ///   - connectTimeout: Seconds to wait for the connection; tests raise it to show that only a cancel ends a wait.
+    init(request: URLRequest, idleTimeout: Double, connectTimeout: Double = HTTPStream.connectTimeout) {
         let (events, continuation) = AsyncThrowingStream<HTTPStreamEvent, any Error>.makeStream()
         self.events = events
         self.continuation = continuation
-        state = Mutex(State())
-        let configuration = URLSessionConfiguration.ephemeral
-        // The watchdog below is the real timeout; URLSession's own is only a backstop.
-        configuration.timeoutIntervalForRequest = idleTimeout * 2 + 10
-        configuration.timeoutIntervalForResource = 7 * 24 * 3600
-        configuration.urlCache = nil
-        let delegate = Delegate()
-        session = URLSession(configuration: configuration, delegate: delegate, delegateQueue: nil)
-        task = session.dataTask(with: request)
-        delegate.owner.withLock { $0 = self }
-        continuation.onTermination = { [weak self] _ in self?.close() }
-        let watchdog = Task { await HTTPStream.watch(self, idleTimeout: idleTimeout) }
-        state.withLock { $0.watchdog = watchdog }
-        task.resume()
+        let control = TransferControl()
+        self.control = control
+        // The consumer stopped listening (its task was cancelled, or it dropped the stream).
+        continuation.onTermination = { _ in control.cancel() }
+        let thread = Thread {
+            HTTPStream.run(request, idleTimeout: idleTimeout, connectTimeout: connectTimeout,
+                           continuation: continuation, control: control)
+        }
+        thread.name = "forge-http"
+        thread.start()
     }
 
     /// Stops the transfer; the stream ends (with `CancellationError` if it was still open).
     func cancel() {
         continuation.finish(throwing: CancellationError())
-        close()
+        control.cancel()
     }
 
+    /// Stops the transfer if it is still running, e.g. once the reader has the whole answer.
     func close() {
-        let watchdog = state.withLock { state -> Task<Void, Never>? in
-            defer { state.watchdog = nil }
-            return state.watchdog
-        }
-        watchdog?.cancel()
-        task.cancel()
-        session.invalidateAndCancel()
+        control.cancel()
     }
 
-    private static func watch(_ stream: HTTPStream, idleTimeout: Double) async {
-        var deadline = stream.state.withLock { $0.lastActivity }
-        let timeout = Duration.milliseconds(Int64(idleTimeout * 1000))
-        while true {
-            deadline = deadline.advanced(by: timeout)
-            do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
-            let (last, receivedHead) = stream.state.withLock { ($0.lastActivity, $0.receivedHead) }
-            if last.advanced(by: timeout) <= ContinuousClock.now {
-                stream.continuation.finish(throwing: HTTPStreamError.idleTimeout(seconds: idleTimeout,
-                                                                                  receivedHead: receivedHead))
-                stream.close()
-                return
-            }
-            deadline = last
-        }
-    }
-
-    fileprivate func received(_ event: HTTPStreamEvent) {
-        state.withLock {
-            $0.lastActivity = .now
-            if case .head = event { $0.receivedHead = true }
-        }
-        continuation.yield(event)
-    }
-
-    fileprivate func completed(_ error: (any Error)?) {
-        if let error {
-            let urlError = (error as? URLError) ?? URLError(URLError.Code(rawValue: (error as NSError).code) ?? .unknown)
-            continuation.finish(throwing: urlError.code == .cancelled ? CancellationError() : HTTPStreamError.transport(urlError))
-        } else {
+    /// The body of the transfer thread: runs the exchange, releases the handles, then ends the stream.
+    private static func run(_ request: URLRequest, idleTimeout: Double, connectTimeout: Double,
+                            continuation: AsyncThrowingStream<HTTPStreamEvent, any Error>.Continuation,
+                            control: TransferControl) {
+        let receiver = ResponseReceiver(continuation: continuation)
+        switch perform(request, idleTimeout: idleTimeout, connectTimeout: connectTimeout, receiver: receiver,
+                       control: control) {
+        case .completed:
+            receiver.deliverHeadIfPending()
             continuation.finish()
+        case .cancelled:
+            continuation.finish(throwing: CancellationError())
+        case .idle:
+            continuation.finish(throwing: HTTPStreamError.idleTimeout(seconds: idleTimeout,
+                                                                      receivedHead: receiver.receivedHead))
+        case .failed(let error):
+            continuation.finish(throwing: HTTPStreamError.transport(error))
         }
-        close()
     }
 
-    /// The URLSession delegate. URLSession keeps it alive until the session is invalidated, and it keeps
-    /// the stream alive until the transfer completes, so a caller may hold only ``events``.
-    private final class Delegate: NSObject, URLSessionDataDelegate, Sendable {
-        let owner = Mutex<HTTPStream?>(nil)
-
-        private var stream: HTTPStream? { owner.withLock { $0 } }
-
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                        completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-            if let http = response as? HTTPURLResponse {
-                var headers: [String: String] = [:]
-                for (key, value) in http.allHeaderFields {
-                    headers[String(describing: key).lowercased()] = String(describing: value)
-                }
-                stream?.received(.head(status: http.statusCode, headers: headers))
-            } else {
-                stream?.received(.head(status: 200, headers: [:]))
-            }
-            completionHandler(.allow)
+    /// Creates, runs and frees the transfer, so the connection is closed before the stream ends.
+    private static func perform(_ request: URLRequest, idleTimeout: Double, connectTimeout: Double,
+                                receiver: ResponseReceiver, control: TransferControl) -> CurlTransfer.Outcome {
+        do {
+            let transfer = try CurlTransfer(request: request, receiver: receiver, connectTimeout: connectTimeout)
+            return transfer.run(idleTimeout: idleTimeout, control: control)
+        } catch {
+            return .failed(error)
         }
+    }
+}
 
-        func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-            stream?.received(.body(data))
-        }
+/// The part of a transfer other threads touch: whether it was cancelled, and how to wake its poll.
+final class TransferControl: Sendable {
+    private struct State {
+        var cancelled = false
+        /// The poll to interrupt, while a transfer runs; set and cleared by the transfer thread.
+        var wake: (@Sendable () -> Void)?
+    }
 
-        func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-            let stream = owner.withLock { current -> HTTPStream? in
-                defer { current = nil }
-                return current
-            }
-            stream?.completed(error)
+    private let state = Mutex(State())
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    /// Marks the transfer cancelled and wakes it if it is waiting.
+    func cancel() {
+        // Under the lock, so the transfer cannot free its handle between the check and the wake.
+        state.withLock {
+            $0.cancelled = true
+            $0.wake?()
         }
+    }
+
+    /// Registers how to wake the running transfer; false if it was cancelled before it started.
+    func attach(wake: @escaping @Sendable () -> Void) -> Bool {
+        state.withLock {
+            guard !$0.cancelled else { return false }
+            $0.wake = wake
+            return true
+        }
+    }
+
+    /// Called before the transfer frees its handles: nobody may wake them afterwards.
+    func detach() {
+        state.withLock { $0.wake = nil }
     }
 }

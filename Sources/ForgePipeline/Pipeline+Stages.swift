@@ -113,9 +113,8 @@ extension Pipeline {
                              writing: changes, iteration: iteration,
                              variants: [analystTemplate.identifier, fixTemplate.identifier], tests: fixReport, state: &state, ledger: ledger)
             if fixReport.allPassed { return "tests pass" }
-            state.attempts.append(FixAttempt(iteration: iteration, summary: changes.isEmpty
-                ? "returned \(diagnosis.filesToChange.joined(separator: ", ")) unchanged (diagnosis: \(diagnosis.rootCause))"
-                : "changed \(changes.paths.joined(separator: ", ")); tests then: \(fixReport.summary) (diagnosis: \(diagnosis.rootCause))"))
+            state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.trailerValue,
+                                             rootCause: CommitMessage.oneLine(diagnosis.rootCause)))
         }
         let fixes = settings.maxIterations
         return "iteration budget spent (\(fixes) fix\(fixes == 1 ? "" : "es")); tests: \(state.lastReport?.summary ?? "not run")"
@@ -198,7 +197,7 @@ extension Pipeline {
     }
 
     static func diagnosisBody(_ diagnosis: Diagnosis, changed: [String], report: TestReport) -> String {
-        var text = "Root cause: \(diagnosis.rootCause)\nFix: \(diagnosis.fix)\nChanged: \(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"
+        var text = "Root cause: \(CommitMessage.oneLine(diagnosis.rootCause))\nFix: \(CommitMessage.oneLine(diagnosis.fix, limit: 600))\nChanged: \(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"
         if let failing = failureBody(report) { text += "\n\n" + failing }
         return text
     }

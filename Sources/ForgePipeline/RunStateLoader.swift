@@ -52,10 +52,7 @@ struct RunStateLoader {
             commit.message.split(separator: "\n").first { $0.hasPrefix("\(name): ") }.map { String($0.dropFirst(name.count + 2)) }
         }
         let cause = field("Root cause") ?? commit.summary
-        let changed = field("Changed") ?? "nothing"
-        let tests = commit.trailer("Forge-Tests") ?? "unknown"
-        return FixAttempt(iteration: iteration, summary: changed == "nothing"
-            ? "changed nothing (diagnosis: \(cause))"
-            : "changed \(changed); tests then: \(tests) (diagnosis: \(cause))")
+        let changed = field("Changed").map { $0 == "nothing" ? [] : $0.components(separatedBy: ", ") } ?? []
+        return FixAttempt(iteration: iteration, changed: changed, tests: commit.trailer("Forge-Tests") ?? "unknown", rootCause: cause)
     }
 }

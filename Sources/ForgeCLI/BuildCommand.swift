@@ -9,15 +9,16 @@ struct BuildCommand: AsyncParsableCommand {
         commandName: "build",
         abstract: "Write requirements, design, code and tests for a spec, and fix the code until the tests pass.",
         discussion: """
-            Every stage is committed to a new branch forge/<run-id> starting at HEAD (or --base). Your working
-            tree, index and HEAD are not touched, even when they hold uncommitted work. Progress goes to stderr,
-            the result to stdout.
+            Every stage is committed to a new branch forge/<run-id> starting at HEAD (or --base). \
+            Your working tree, index and HEAD are not touched, even when they hold uncommitted work. \
+            Progress goes to stderr, the result to stdout. Exit status: 0 tests pass, 1 tests still \
+            failing, 2 usage, 3 no model, 4 no sandbox, 5 interrupted.
 
             Examples:
-              forge build "A Python module textstats.py with word_count(text) and top_words(text, n)"
-              forge build --spec-file SPEC.md --max-iterations 4 --language python
-              forge build --provider openai --model gpt-4o-mini "…"      # needs OPENAI_API_KEY
-              forge build --provider replay --cassette Fixtures/cassettes/textstats-fix.json "…"
+              forge build "A Python module slug.py with slugify(text)"
+              forge build --spec-file SPEC.md --max-iterations 4
+              forge build --provider openai "…"   (needs OPENAI_API_KEY)
+              forge build --json "…" > result.json
             """
     )
 

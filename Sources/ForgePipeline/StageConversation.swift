@@ -52,24 +52,33 @@ struct StageConversation {
     }
 
     /// Asks for the complete contents of one file, delivered in a fenced block.
-    /// - Throws: ``ForgeError`` `.stageFailed` when no code block comes back after one repair.
-    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int) async throws -> String {
+    ///
+    /// - Parameter check: problems with the code that make it unusable (a test file that never
+    ///   imports the module it tests); they are quoted in the repair request.
+    /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
+    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int,
+                 check: (String) -> [String] = { _ in [] }) async throws -> String {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
+        var problem = ""
         for attempt in 0 ... 1 {
             let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
                                       temperature: temperature, maxTokens: maxTokens, seed: seed)
             let answer = try await model.complete(request).content
-            if let code = OutputExtractor.code(from: answer, path: path, language: language) { return code }
-            messages += [
-                ChatMessage(.assistant, answer),
-                ChatMessage(.user, """
-                    Your answer had no code block. Reply with the complete contents of \(path) in one ```\(language) fenced block.
-                    """),
-            ]
+            let repair: String
+            if let code = OutputExtractor.code(from: answer, path: path, language: language) {
+                let problems = check(code)
+                if problems.isEmpty { return code }
+                problem = problems.joined(separator: "; ")
+                repair = "Your \(path) cannot be used: \(problem). Reply with the corrected complete contents of \(path) in one ```\(language) fenced block."
+            } else {
+                problem = "no code block in the answer"
+                repair = "Your answer had no code block. Reply with the complete contents of \(path) in one ```\(language) fenced block."
+            }
+            messages += [ChatMessage(.assistant, answer), ChatMessage(.user, repair)]
         }
         throw ForgeError(
             .stageFailed,
-            "the \(stage.title) stage failed: no code block for \(path) in the model's answer after one repair request",
+            "the \(stage.title) stage failed: \(path) was unusable after one repair request (\(problem))",
             hint: "a larger model usually fixes this: pass --provider/--model")
     }
 }

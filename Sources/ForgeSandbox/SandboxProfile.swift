@@ -34,11 +34,14 @@ public struct SandboxProfile: Sendable, Equatable {
     public var limits: SandboxLimits
     /// The container image a docker or podman backend would use, e.g. `python:3.11-slim`.
     public var image: String?
+    /// Checks on generated test files (imports the module, no stub definitions); nil = none.
+    public var testRules: TestFileRules?
 
     public init(name: String, detect: [String], sourceExtension: String, testFilePattern: String,
                 buildCommand: [String]? = nil, testCommand: [String], reportFormat: String = "junit",
                 reportPath: String, environment: [String: String] = [:], readOnlyPaths: [String] = [],
-                probe: [String]? = nil, limits: SandboxLimits = .init(), image: String? = nil) {
+                probe: [String]? = nil, limits: SandboxLimits = .init(), image: String? = nil,
+                testRules: TestFileRules? = nil) {
         self.name = name
         self.detect = detect
         self.sourceExtension = sourceExtension
@@ -52,6 +55,7 @@ public struct SandboxProfile: Sendable, Equatable {
         self.probe = probe
         self.limits = limits
         self.image = image
+        self.testRules = testRules
     }
 
     /// The test file forge writes for a module with this stem: `test_{stem}.py` → `test_calc.py`.

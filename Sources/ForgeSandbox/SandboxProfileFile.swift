@@ -38,9 +38,11 @@ struct SandboxProfileFile: Decodable {
     var probe: [String]?
     var limits: Limits?
     var image: String?
+    var testRules: TestFileRules?
 
     enum CodingKeys: String, CodingKey {
         case name, detect, probe, image, limits, environment
+        case testRules = "test_rules"
         case sourceExtension = "source_extension", testFilePattern = "test_file_pattern"
         case buildCommand = "build_command", testCommand = "test_command"
         case reportFormat = "report_format", reportPath = "report_path", readOnlyPaths = "read_only_paths"
@@ -69,7 +71,7 @@ struct SandboxProfileFile: Decodable {
             testFilePattern: raw.testFilePattern, buildCommand: raw.buildCommand, testCommand: raw.testCommand,
             reportFormat: raw.reportFormat ?? "junit", reportPath: raw.reportPath,
             environment: raw.environment ?? [:], readOnlyPaths: raw.readOnlyPaths ?? [], probe: raw.probe,
-            limits: limits, image: raw.image)
+            limits: limits, image: raw.image, testRules: raw.testRules)
         if let problem = validate(profile) { throw fail(problem) }
         return profile
     }
@@ -91,6 +93,7 @@ struct SandboxProfileFile: Decodable {
         }
         if !(profile.limits.timeoutSeconds > 0) { return "`limits.timeout_seconds` must be positive" }
         if profile.limits.outputBytes <= 0 { return "`limits.output_bytes` must be positive" }
+        if let pattern = profile.testRules?.firstInvalidPattern() { return "`test_rules` pattern \"\(pattern)\" is not a valid regular expression" }
         return nil
     }
 

@@ -181,3 +181,27 @@ import Testing
         }
     }
 }
+
+/// A test writer that stubs the function instead of importing it gets one repair request naming
+/// the problem; the repaired tests are what gets locked and run.
+@Suite struct TestIntegrityReplayTests {
+    @Test func stubbedTestsAreRepairedBeforeTheyAreLocked() async throws {
+        let repo = try DirtyRepository()
+        defer { repo.remove() }
+        let replay = try ReplayModel(cassette: cassettes.appendingPathComponent("stub-tests-repaired.json"), rebind: rebindCassettes)
+        let store = try ForgeStore(path: repo.databasePath)
+        let outcome = try await makePipeline(repository: repo.root, model: replay, store: store)
+            .run(PipelineSettings(spec: PipelineReplayTests.spec, maxIterations: 1))
+
+        #expect(outcome.status == .passed, "\(outcome.stopReason)")
+        #expect(outcome.iterations == 0)
+        #expect(replay.unusedInteractions().isEmpty)
+        let tests = try git("show", "\(outcome.branch):test_textstats.py", in: repo.root)
+        #expect(tests.contains("from textstats import"))
+        #expect(!tests.contains("def word_count"))
+        let cassette = try Cassette.load(from: cassettes.appendingPathComponent("stub-tests-repaired.json"))
+        let repair = try #require(cassette.interactions.first { $0.purpose == "tests-repair" }?.request)
+        #expect(repair.messages.last!.content.contains("the tests never import the module `textstats`"))
+        #expect(repair.messages.last!.content.contains("the tests define `word_count` themselves"))
+    }
+}

@@ -28,7 +28,12 @@ struct TestWriterAgent {
     func writeTests(for file: Design.File, spec: String, prd: PRD, design: Design,
                     conversation: StageConversation) async throws -> (path: String, content: String) {
         let path = testPath(for: file.path)
+        let module = importName(for: file.path)
+        let names = Self.publicNames(in: design.interfaces)
+        let importLine = (profile.testRules?.importExample ?? "").replacingOccurrences(of: "{module}", with: module)
+            .replacingOccurrences(of: "{names}", with: names.isEmpty ? "..." : names.joined(separator: ", "))
         let prompt = try renderer.render(template, context: [
+            "import_line": .string(importLine),
             "spec": .string(spec),
             "prd": prd.promptValue,
             "design": design.promptValue,
@@ -38,7 +43,24 @@ struct TestWriterAgent {
             "purpose": .string(file.purpose),
             "test_path": .string(path),
         ])
-        let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500)
+        let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500) { code in
+            profile.testRules?.violations(in: code, module: module, names: names) ?? []
+        }
         return (path, code)
+    }
+
+    /// The names the design makes public: `word_count(text: str) -> int` → `word_count`,
+    /// `class Stack` → `Stack`, `Stack.push(x)` → `Stack`.
+    static func publicNames(in interfaces: [String]) -> [String] {
+        var names: [String] = []
+        for interface in interfaces {
+            var text = Substring(interface.trimmingCharacters(in: .whitespaces))
+            for keyword in ["async def ", "def ", "class ", "function ", "func ", "fn "] where text.hasPrefix(keyword) {
+                text = text.dropFirst(keyword.count)
+            }
+            let name = String(text.prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+            if !name.isEmpty, !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a generated test file must look like to be evidence about the code: it reaches the module
+/// under test through an import, and it does not define the functions it tests itself (a model that
+/// writes `def to_roman(n): pass` into the test file tests its own stub, and no fix can ever pass).
+///
+/// Patterns are regular expressions matched per line; `{module}` is the module's import name,
+/// `{name}` one public name from the design.
+public struct TestFileRules: Sendable, Equatable, Codable {
+    public var importPatterns: [String]
+    public var definitionPattern: String?
+    /// How to write the import, for messages to the model: `from {module} import {names}`.
+    public var importExample: String?
+
+    public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil) {
+        self.importPatterns = importPatterns
+        self.definitionPattern = definitionPattern
+        self.importExample = importExample
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
+    }
+
+    /// The ways `content` breaks the rules for a module imported as `module` exposing `names`.
+    public func violations(in content: String, module: String, names: [String]) -> [String] {
+        var problems: [String] = []
+        let escapedModule = NSRegularExpression.escapedPattern(for: module)
+        let imports = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: escapedModule) }
+        if !imports.isEmpty, !imports.contains(where: { Self.matches($0, content) }) {
+            let example = (importExample ?? "").replacingOccurrences(of: "{module}", with: module)
+                .replacingOccurrences(of: "{names}", with: names.isEmpty ? "..." : names.joined(separator: ", "))
+            problems.append("the tests never import the module `\(module)`" + (example.isEmpty ? "" : "; start the file with `\(example)`"))
+        }
+        if let definitionPattern {
+            for name in names {
+                let pattern = definitionPattern.replacingOccurrences(of: "{name}", with: NSRegularExpression.escapedPattern(for: name))
+                if Self.matches(pattern, content) {
+                    problems.append("the tests define `\(name)` themselves instead of importing it from `\(module)`; remove that definition")
+                }
+            }
+        }
+        return problems
+    }
+
+    /// Checks that every pattern compiles (with placeholders filled in), for profile validation.
+    func firstInvalidPattern() -> String? {
+        let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
+            + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 }
+        return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
+    }
+
+    private static func matches(_ pattern: String, _ text: String) -> Bool {
+        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}

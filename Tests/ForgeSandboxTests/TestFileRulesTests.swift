@@ -1,0 +1,48 @@
+import ForgeSandbox
+import Foundation
+import Testing
+
+@Suite struct TestFileRulesTests {
+    static let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sandboxes")
+
+    func rules() throws -> TestFileRules {
+        try #require(try SandboxProfile.load(named: "python", in: Self.python).testRules)
+    }
+
+    @Test func aTestFileThatImportsTheModuleIsFine() throws {
+        let good = "import pytest\nfrom roman import to_roman\n\ndef test_one():\n    assert to_roman(1) == 'I'\n"
+        #expect(try rules().violations(in: good, module: "roman", names: ["to_roman"]).isEmpty)
+        let plainImport = "import roman\n\ndef test_one():\n    assert roman.to_roman(1) == 'I'\n"
+        #expect(try rules().violations(in: plainImport, module: "roman", names: ["to_roman"]).isEmpty)
+        let dotted = "from pkg.util import f\n"
+        #expect(try rules().violations(in: dotted, module: "pkg.util", names: ["f"]).isEmpty)
+    }
+
+    @Test func aStubInsteadOfAnImportIsNamed() throws {
+        let stub = "import pytest\n\ndef to_roman(n: int) -> str:\n    pass\n\ndef test_one():\n    assert to_roman(1) == 'I'\n"
+        let problems = try rules().violations(in: stub, module: "roman", names: ["to_roman", "from_roman"])
+        #expect(problems.count == 2)
+        #expect(problems[0].contains("never import the module `roman`"))
+        #expect(problems[0].contains("from roman import to_roman, from_roman"))
+        #expect(problems[1].contains("define `to_roman` themselves"))
+    }
+
+    @Test func similarNamesAndMethodsAreNotDefinitions() throws {
+        // `to_roman_helper` is not `to_roman`; an indented method is not a top-level stub.
+        let text = "from roman import to_roman\n\ndef to_roman_helper():\n    pass\n\nclass T:\n    def to_roman(self):\n        pass\n"
+        #expect(try rules().violations(in: text, module: "roman", names: ["to_roman"]).isEmpty)
+        // `import romanesque` does not import `roman`.
+        #expect(try rules().violations(in: "import romanesque\n", module: "roman", names: []).count == 1)
+    }
+
+    @Test func anInvalidPatternIsAProfileError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("forge-rules-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = try String(contentsOf: Self.python.appendingPathComponent("python.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "definition_pattern = '^(def|class)\\s+{name}\\b'", with: "definition_pattern = '^(def|class'")
+        try text.write(to: directory.appendingPathComponent("python.toml"), atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try SandboxProfile.load(named: "python", in: directory) }
+    }
+}

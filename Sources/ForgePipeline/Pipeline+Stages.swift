@@ -46,7 +46,7 @@ extension Pipeline {
             var sources = FileSet()
             for file in design.files {
                 let code = try await runStage(.developer, iteration: 0, state: state, ledger: ledger, detail: "writing \(file.path)", sampling: initial) { conversation in
-                    try await DeveloperAgent(template: developerTemplate, language: self.profile.name)
+                    try await DeveloperAgent(template: developerTemplate, language: self.profile.name, rules: self.profile.testRules)
                         .writeFile(file, spec: spec, prd: prd, design: design, conversation: conversation)
                 }
                 try sources.set(file.path, text: code)
@@ -99,7 +99,7 @@ extension Pipeline {
             for path in diagnosis.filesToChange {
                 let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)",
                                               sampling: sampling) { conversation in
-                    try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name).fix(
+                    try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name, rules: self.profile.testRules).fix(
                         path: path, files: snapshot.files, diagnosis: diagnosis, report: report, prd: prd, design: design,
                         testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
                 }

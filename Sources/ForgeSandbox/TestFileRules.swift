@@ -11,15 +11,42 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     public var definitionPattern: String?
     /// How to write the import, for messages to the model: `from {module} import {names}`.
     public var importExample: String?
+    /// Lines that mark test code, which has no place in a source file (a module that decorates
+    /// with `@pytest…` without importing pytest fails on import, and every test with it).
+    public var sourceForbiddenPatterns: [String]
 
-    public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil) {
+    public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil,
+                sourceForbiddenPatterns: [String] = []) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
+        self.sourceForbiddenPatterns = sourceForbiddenPatterns
     }
 
     enum CodingKeys: String, CodingKey {
         case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
+        case sourceForbiddenPatterns = "source_forbidden_patterns"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        importPatterns = try container.decodeIfPresent([String].self, forKey: .importPatterns) ?? []
+        definitionPattern = try container.decodeIfPresent(String.self, forKey: .definitionPattern)
+        importExample = try container.decodeIfPresent(String.self, forKey: .importExample)
+        sourceForbiddenPatterns = try container.decodeIfPresent([String].self, forKey: .sourceForbiddenPatterns) ?? []
+    }
+
+    /// The ways a generated *source* file breaks the rules: test code inside it.
+    public func sourceViolations(in content: String) -> [String] {
+        let lines = sourceForbiddenPatterns.compactMap { pattern -> String? in
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
+                  let match = regex.firstMatch(in: content, range: NSRange(content.startIndex..., in: content)),
+                  let range = Range(match.range, in: content) else { return nil }
+            let lineRange = content.lineRange(for: range)
+            return content[lineRange].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let first = lines.first else { return [] }
+        return ["the source file contains test code (`\(first)`); tests go in a separate test file, so remove every test and test import"]
     }
 
     /// The ways `content` breaks the rules for a module imported as `module` exposing `names`.
@@ -46,7 +73,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// Checks that every pattern compiles (with placeholders filled in), for profile validation.
     func firstInvalidPattern() -> String? {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
-            + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 }
+            + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

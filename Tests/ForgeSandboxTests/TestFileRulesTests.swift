@@ -46,3 +46,14 @@ import Testing
         #expect(throws: (any Error).self) { try SandboxProfile.load(named: "python", in: directory) }
     }
 }
+
+extension TestFileRulesTests {
+    @Test func testCodeInsideASourceFileIsNamed() throws {
+        let mixed = "import re\n\ndef slugify(text):\n    return text\n\n@pytest.mark.parametrize('a', [1])\ndef test_slugify(a):\n    assert slugify('x') == 'x'\n"
+        let problems = try rules().sourceViolations(in: mixed)
+        #expect(problems.count == 1)
+        #expect(problems[0].contains("`@pytest.mark.parametrize('a', [1])`"))
+        let clean = "import re\n\ndef slugify(text):\n    # tests live in test_slug.py\n    return text\n"
+        #expect(try rules().sourceViolations(in: clean).isEmpty)
+    }
+}

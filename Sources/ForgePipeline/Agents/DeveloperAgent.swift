@@ -1,5 +1,6 @@
 import ForgeCore
 import ForgePrompts
+import ForgeSandbox
 
 /// The developer: writes each file of the design, one model call per file.
 ///
@@ -8,6 +9,8 @@ import ForgePrompts
 struct DeveloperAgent {
     let template: PromptTemplate
     let language: String
+    /// The profile's rules; source files must not carry test code.
+    var rules: TestFileRules?
     let renderer = PromptRenderer()
 
     func writeFile(_ file: Design.File, spec: String, prd: PRD, design: Design,
@@ -20,6 +23,8 @@ struct DeveloperAgent {
             "path": .string(file.path),
             "purpose": .string(file.purpose),
         ])
-        return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500)
+        return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500) { code in
+            rules?.sourceViolations(in: code) ?? []
+        }
     }
 }

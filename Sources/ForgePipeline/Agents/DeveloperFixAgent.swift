@@ -1,11 +1,14 @@
 import ForgeCore
 import ForgePrompts
+import ForgeSandbox
 
 /// The developer in the fix loop: rewrites one file following the analyst's diagnosis, seeing the
 /// failing tests (read-only: they are locked) and the file's current contents.
 struct DeveloperFixAgent {
     let template: PromptTemplate
     let language: String
+    /// The profile's rules; source files must not carry test code.
+    var rules: TestFileRules?
     let renderer = PromptRenderer()
 
     func fix(path: String, files: FileSet, diagnosis: Diagnosis, report: TestReport, prd: PRD, design: Design,
@@ -27,6 +30,8 @@ struct DeveloperFixAgent {
             "attempts": .list(attempts.map(\.promptValue)),
             "has_attempts": .bool(!attempts.isEmpty),
         ])
-        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500)
+        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500) { code in
+            rules?.sourceViolations(in: code) ?? []
+        }
     }
 }

@@ -43,8 +43,9 @@ struct TestWriterAgent {
             "purpose": .string(file.purpose),
             "test_path": .string(path),
         ])
+        let examples = AcceptanceExamples(criteria: prd.acceptanceCriteria)
         let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500) { code in
-            profile.testRules?.violations(in: code, module: module, names: names) ?? []
+            (profile.testRules?.violations(in: code, module: module, names: names) ?? []) + examples.contradictions(in: code)
         }
         return (path, code)
     }

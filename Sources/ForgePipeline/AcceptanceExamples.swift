@@ -1,0 +1,92 @@
+import Foundation
+
+/// The concrete examples inside a PRD's acceptance criteria — "`clamp(5, 0, 10)` returns `5`" —
+/// and a check that tests assert what those examples say.
+///
+/// The PM template asks for criteria of exactly that shape, so they are the closest thing to an
+/// executable spec forge has. A test writer that copies one wrongly (`celsius_to_fahrenheit(32) == 0`
+/// where the PRD says `fahrenheit_to_celsius(32)` returns 0) locks in a test no code can pass; this
+/// check catches that before the tests are locked. Assertions are read in the `assert CALL == VALUE`
+/// form (pytest); tests in other shapes are not judged here.
+struct AcceptanceExamples {
+    struct Example: Equatable {
+        var call: String
+        var expected: String
+        var function: String { String(call.prefix { $0 != "(" }) }
+    }
+
+    var examples: [Example]
+
+    init(criteria: [String]) {
+        examples = criteria.compactMap(Self.example(in:))
+    }
+
+    /// `f(args) returns VALUE` (also "should return", "==", "->", "gives"), where VALUE looks like a
+    /// literal: a number, a string, a list/tuple/dict, True/False/None.
+    static func example(in criterion: String) -> Example? {
+        let pattern = #"^\s*`?([A-Za-z_][A-Za-z0-9_.]*\(.*\))`?\s+(?:returns|should return|must return|==|->|gives)\s+`?(.+?)`?\s*(?:\.|,? because .*|,? since .*|,? as .*|\(.*\))?\s*$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+              let match = regex.firstMatch(in: criterion, range: NSRange(criterion.startIndex..., in: criterion)),
+              let callRange = Range(match.range(at: 1), in: criterion),
+              let valueRange = Range(match.range(at: 2), in: criterion) else { return nil }
+        let value = String(criterion[valueRange]).trimmingCharacters(in: .whitespaces)
+        guard looksLikeLiteral(value) else { return nil }
+        return Example(call: String(criterion[callRange]), expected: value)
+    }
+
+    /// Problems with `tests`: assertions that contradict an example.
+    func contradictions(in tests: String) -> [String] {
+        guard !examples.isEmpty else { return [] }
+        let functions = Set(examples.map(\.function))
+        var problems: [String] = []
+        for line in tests.split(separator: "\n") {
+            guard let (call, expected) = Self.assertion(in: String(line)) else { continue }
+            let function = String(call.prefix { $0 != "(" })
+            guard functions.contains(function) else { continue }
+            let key = Self.normalise(call)
+            if let example = examples.first(where: { Self.normalise($0.call) == key }) {
+                if !Self.sameValue(example.expected, expected) {
+                    problems.append("`assert \(call) == \(expected)` contradicts the acceptance criterion \"\(example.call) returns \(example.expected)\"")
+                }
+            } else if let example = examples.first(where: {
+                Self.arguments(of: $0.call) == Self.arguments(of: call) && Self.sameValue($0.expected, expected) && $0.function != function
+            }) {
+                problems.append("`assert \(call) == \(expected)` calls the wrong function: the acceptance criterion says \"\(example.call) returns \(example.expected)\"")
+            }
+        }
+        return problems
+    }
+
+    /// `CALL` and `VALUE` of a one-line `assert CALL == VALUE`.
+    static func assertion(in line: String) -> (String, String)? {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("assert "), let range = trimmed.range(of: " == ") else { return nil }
+        let call = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7) ..< range.lowerBound].trimmingCharacters(in: .whitespaces)
+        var value = trimmed[range.upperBound...].trimmingCharacters(in: .whitespaces)
+        if let comment = value.range(of: "  #") { value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces) }
+        guard call.hasSuffix(")"), call.contains("(") else { return nil }
+        return (call, value)
+    }
+
+    static func looksLikeLiteral(_ value: String) -> Bool {
+        guard let first = value.first else { return false }
+        if "0123456789-+'\"[({".contains(first) { return true }
+        return ["True", "False", "None"].contains(value)
+    }
+
+    /// Spacing and quote style do not matter: `f('a', 2)` is `f("a",2)`.
+    static func normalise(_ text: String) -> String {
+        text.replacingOccurrences(of: "\"", with: "'").filter { !$0.isWhitespace }
+    }
+
+    static func arguments(of call: String) -> String {
+        guard let open = call.firstIndex(of: "(") else { return "" }
+        return normalise(String(call[open...]))
+    }
+
+    static func sameValue(_ a: String, _ b: String) -> Bool {
+        if normalise(a) == normalise(b) { return true }
+        if let x = Double(a), let y = Double(b) { return x == y }
+        return false
+    }
+}

@@ -72,6 +72,8 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        // Shared by the test targets that drive whole runs: the git CLI and a dirty temp repository.
+        .target(name: "ForgeTestSupport", path: "Tests/ForgeTestSupport"),
         .testTarget(name: "ForgeCoreTests", dependencies: ["ForgeCore"]),
         .testTarget(name: "ForgeGitTests", dependencies: ["ForgeGit", "ForgeCore"]),
         .testTarget(name: "ForgeSandboxTests", dependencies: ["ForgeSandbox", "ForgeCore"]),
@@ -83,9 +85,9 @@ let package = Package(
         .testTarget(name: "ForgePromptsTests", dependencies: ["ForgePrompts", "ForgeCore"]),
         .testTarget(
             name: "ForgePipelineTests",
-            dependencies: ["ForgePipeline", "ForgePrompts", "ForgeLLM", "ForgeGit", "ForgeSandbox", "ForgeStore", "ForgeCore"]
+            dependencies: ["ForgePipeline", "ForgePrompts", "ForgeLLM", "ForgeGit", "ForgeSandbox", "ForgeStore", "ForgeCore", "ForgeTestSupport"]
         ),
-        .testTarget(name: "ForgeCLITests", dependencies: ["ForgeCLI", "forge", "ForgeCore"]),
+        .testTarget(name: "ForgeCLITests", dependencies: ["ForgeCLI", "forge", "ForgeCore", "ForgeTestSupport"]),
     ]
 )
 

@@ -89,21 +89,35 @@ extension Pipeline {
             let snapshot = state
             let sampling = Sampling(temperature: FixAttempt.temperature(forIteration: iteration),
                                     seed: settings.seed.map { $0 + iteration - 1 })
-            let diagnosis = try await runStage(.analyst, iteration: iteration, state: state, ledger: ledger, detail: report.summary,
+            // Inside the loop an unusable answer costs one iteration, not the run: the next iteration
+            // samples again, and the work so far stays on the branch either way.
+            let diagnosis: Diagnosis
+            do {
+                diagnosis = try await runStage(.analyst, iteration: iteration, state: state, ledger: ledger, detail: report.summary,
                                                sampling: sampling) { conversation in
-                try await AnalystAgent(template: analystTemplate).diagnose(
-                    report: report, prd: prd, design: design, files: snapshot.files, sourcePaths: snapshot.sourcePaths,
-                    testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
+                    try await AnalystAgent(template: analystTemplate).diagnose(
+                        report: report, prd: prd, design: design, files: snapshot.files, sourcePaths: snapshot.sourcePaths,
+                        testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
+                }
+            } catch let error as ForgeError where error.code == .stageFailed {
+                diagnosis = Diagnosis(failingTests: report.failures.map(\.name),
+                                      rootCause: "unknown: the analyst's answer was unusable", filesToChange: snapshot.sourcePaths,
+                                      fix: "make the failing tests pass")
+                logger.warning("analyst answer unusable; fixing without a diagnosis", metadata: ["reason": "\(error.message)"])
             }
             var changes = FileSet()
             for path in diagnosis.filesToChange {
-                let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)",
-                                              sampling: sampling) { conversation in
-                    try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name, rules: self.profile.testRules).fix(
-                        path: path, files: snapshot.files, diagnosis: diagnosis, report: report, prd: prd, design: design,
-                        testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
+                do {
+                    let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)",
+                                                  sampling: sampling) { conversation in
+                        try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name, rules: self.profile.testRules).fix(
+                            path: path, files: snapshot.files, diagnosis: diagnosis, report: report, prd: prd, design: design,
+                            testPaths: snapshot.testPaths, attempts: snapshot.attempts, conversation: conversation)
+                    }
+                    if code != snapshot.files.text(path) { try changes.set(path, text: code) }
+                } catch let error as ForgeError where error.code == .stageFailed {
+                    logger.warning("fix answer unusable; \(path) left as it was", metadata: ["reason": "\(error.message)"])
                 }
-                if code != snapshot.files.text(path) { try changes.set(path, text: code) }
             }
             try checkLocks(changes, state: state)
             // An unchanged tree gives the same result: don't spend a sandbox run proving it.

@@ -14,18 +14,33 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// Lines that mark test code, which has no place in a source file (a module that decorates
     /// with `@pytest…` without importing pytest fails on import, and every test with it).
     public var sourceForbiddenPatterns: [String]
+    /// "A file that uses X must import X" (`pytest.raises` without `import pytest` fails every
+    /// test that reaches it, and a locked test cannot be repaired later).
+    public var usageRequirements: [UsageRequirement]
+
+    public struct UsageRequirement: Sendable, Equatable, Codable {
+        public var uses: String
+        public var needs: String
+        public var message: String
+        public init(uses: String, needs: String, message: String) {
+            self.uses = uses
+            self.needs = needs
+            self.message = message
+        }
+    }
 
     public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil,
-                sourceForbiddenPatterns: [String] = []) {
+                sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = []) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
         self.sourceForbiddenPatterns = sourceForbiddenPatterns
+        self.usageRequirements = usageRequirements
     }
 
     enum CodingKeys: String, CodingKey {
         case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
-        case sourceForbiddenPatterns = "source_forbidden_patterns"
+        case sourceForbiddenPatterns = "source_forbidden_patterns", usageRequirements = "usage_requirements"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -34,6 +49,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         definitionPattern = try container.decodeIfPresent(String.self, forKey: .definitionPattern)
         importExample = try container.decodeIfPresent(String.self, forKey: .importExample)
         sourceForbiddenPatterns = try container.decodeIfPresent([String].self, forKey: .sourceForbiddenPatterns) ?? []
+        usageRequirements = try container.decodeIfPresent([UsageRequirement].self, forKey: .usageRequirements) ?? []
     }
 
     /// The ways a generated *source* file breaks the rules: test code inside it.
@@ -59,6 +75,9 @@ public struct TestFileRules: Sendable, Equatable, Codable {
                 .replacingOccurrences(of: "{names}", with: names.isEmpty ? "..." : names.joined(separator: ", "))
             problems.append("the tests never import the module `\(module)`" + (example.isEmpty ? "" : "; start the file with `\(example)`"))
         }
+        for requirement in usageRequirements where Self.matches(requirement.uses, content) && !Self.matches(requirement.needs, content) {
+            problems.append(requirement.message)
+        }
         if let definitionPattern {
             for name in names {
                 let pattern = definitionPattern.replacingOccurrences(of: "{name}", with: NSRegularExpression.escapedPattern(for: name))
@@ -74,6 +93,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     func firstInvalidPattern() -> String? {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
+            + usageRequirements.flatMap { [$0.uses, $0.needs] }
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

@@ -5,14 +5,15 @@ import Testing
 @Suite struct CLIBuildTests {
     static let spec = "A Python module textstats.py with word_count(text) and top_words(text, n)"
 
-    @Test func replayedBuildExitsZeroAndLogShowsTheRun() throws {
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
+    @Test func replayedBuildExitsZeroAndLogShowsTheRun() async throws {
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
         let db = repo.path + ".sqlite"
         let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path
         let statusBefore = try git("status", "--porcelain=v1", in: repo)
 
-        let build = try ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--db", db, "--json", Self.spec], in: repo)
+        let build = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--db", db, "--json", Self.spec], in: repo)
         #expect(build.status == 0, "stderr: \(build.stderr)")
         let result = try JSONSerialization.jsonObject(with: Data(build.stdout.utf8)) as? [String: Any]
         #expect(result?["status"] as? String == "passed")
@@ -22,69 +23,72 @@ import Testing
         #expect(try git("status", "--porcelain=v1", in: repo) == statusBefore)
         #expect(try git("log", "--format=%s", branch, in: repo).contains("forge(fix): "))
 
-        let list = try ForgeBinary.run(["log", "--db", db], in: repo)
+        let list = try await ForgeBinary.run(["log", "--db", db], in: repo)
         #expect(list.status == 0)
         #expect(list.stdout.contains("passed"))
         let runID = String(branch.dropFirst("forge/".count))
-        let detail = try ForgeBinary.run(["log", String(runID.prefix(17)), "--db", db], in: repo)
+        let detail = try await ForgeBinary.run(["log", String(runID.prefix(17)), "--db", db], in: repo)
         #expect(detail.status == 0, "\(detail.stderr)")
         #expect(detail.stdout.contains("run \(runID)  passed  (tests pass)"))
         for stage in ["pm", "architect", "developer", "tests", "fix"] { #expect(detail.stdout.contains(" \(stage) ")) }
         #expect(detail.stdout.contains("4 passed, 0 failed"))
     }
 
-    @Test func neverPassingBuildExitsOne() throws {
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
+    @Test func neverPassingBuildExitsOne() async throws {
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
         let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-never.json").path
-        let build = try ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--max-iterations", "2",
+        let build = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--max-iterations", "2",
                                          "--db", repo.path + ".sqlite", Self.spec], in: repo)
         #expect(build.status == 1, "stderr: \(build.stderr)")
         #expect(build.stdout.contains("✘ tests still failing: iteration budget spent (2 fixes)"))
     }
 
-    @Test func usageErrorsExitTwoAndSayWhatToDo() throws {
+    @Test func usageErrorsExitTwoAndSayWhatToDo() async throws {
         let notARepo = FileManager.default.temporaryDirectory.appendingPathComponent("forge-norepo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: notARepo, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: notARepo) }
         let db = notARepo.appendingPathComponent("forge.sqlite").path
 
-        let outside = try ForgeBinary.run(["build", "--provider", "replay", "--cassette", "/nonexistent.json", "--db", db, "x"], in: notARepo)
+        let outside = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette", "/nonexistent.json", "--db", db, "x"], in: notARepo)
         #expect(outside.status == 2)
         #expect(outside.stderr.contains("git repository"))
 
-        let noSpec = try ForgeBinary.run(["build", "--db", db], in: notARepo)
+        let noSpec = try await ForgeBinary.run(["build", "--db", db], in: notARepo)
         #expect(noSpec.status == 2)
         #expect(noSpec.stderr.contains("missing the spec"))
 
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
-        let unknown = try ForgeBinary.run(["build", "--provider", "nosuch", "--db", db, "x"], in: repo)
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
+        let unknown = try await ForgeBinary.run(["build", "--provider", "nosuch", "--db", db, "x"], in: repo)
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown provider 'nosuch'"))
 
-        let badBase = try ForgeBinary.run(["build", "--provider", "replay", "--cassette",
+        let badBase = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette",
                                            ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path,
                                            "--base", "no-such-rev", "--db", db, "x"], in: repo)
         #expect(badBase.status == 2)
     }
 
-    @Test func unreachableProviderExitsThree() throws {
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
+    @Test func unreachableProviderExitsThree() async throws {
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
         // Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-        let build = try ForgeBinary.run(["build", "--provider", "local", "--base-url", "http://127.0.0.1:9/v1",
+        let build = try await ForgeBinary.run(["build", "--provider", "local", "--base-url", "http://127.0.0.1:9/v1",
                                          "--db", repo.path + ".sqlite", Self.spec], in: repo)
         #expect(build.status == 3, "stdout: \(build.stdout) stderr: \(build.stderr)")
         #expect((build.stdout + build.stderr).contains("127.0.0.1:9"))
     }
 
-    @Test func helpTeaches() throws {
-        let help = try ForgeBinary.run(["build", "--help"])
+    @Test func helpTeaches() async throws {
+        let help = try await ForgeBinary.run(["build", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--max-iterations"))
         #expect(help.stdout.contains("forge/<run-id>"))
-        let root = try ForgeBinary.run(["--help"])
+        let root = try await ForgeBinary.run(["--help"])
         #expect(root.stdout.contains("Exit status: 0 tests pass"))
     }
 }

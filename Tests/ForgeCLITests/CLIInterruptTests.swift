@@ -3,16 +3,17 @@ import Testing
 
 /// Ctrl-C during a run: exit status 5, the run recorded as interrupted, and `forge resume` finishes it.
 @Suite struct CLIInterruptTests {
-    @Test func interruptedRunExitsFiveAndResumes() throws {
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
+    @Test func interruptedRunExitsFiveAndResumes() async throws {
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
         let db = repo.path + ".sqlite"
         let listener = try SilentListener()
         defer { listener.close() }
 
         // A provider that accepts the connection and never answers: the PM stage waits until Ctrl-C.
         let stderrFile = repo.path + ".stderr"
-        FileManager.default.createFile(atPath: stderrFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile, contents: nil)
         let process = Process()
         process.executableURL = ForgeBinary.executable
         process.arguments = ["build", "--provider", "local", "--base-url", "http://127.0.0.1:\(listener.port)/v1",
@@ -22,29 +23,37 @@ import Testing
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: stderrFile)
         try process.run()
-        try waitFor(file: stderrFile, toContain: "writing requirements")
+        try await waitFor(file: stderrFile, toContain: "writing requirements")
         process.interrupt()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = await Self.offPool {
+            let data = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
 
         #expect(process.terminationStatus == 5, "stderr: \((try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? "")")
         let result = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         #expect(result["status"] as? String == "interrupted")
         let runID = try #require(result["run"] as? String)
-        let log = try ForgeBinary.run(["log", runID, "--db", db], in: repo)
+        let log = try await ForgeBinary.run(["log", runID, "--db", db], in: repo)
         #expect(log.stdout.contains("interrupted"))
 
         let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path
-        let resumed = try ForgeBinary.run(["resume", runID, "--provider", "replay", "--cassette", cassette, "--db", db], in: repo)
+        let resumed = try await ForgeBinary.run(["resume", runID, "--provider", "replay", "--cassette", cassette, "--db", db], in: repo)
         #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
         #expect(resumed.stdout.contains("✔ tests pass"))
-        #expect(try ForgeBinary.run(["log", runID, "--db", db], in: repo).stdout.contains("passed"))
+        let finalLog = try await ForgeBinary.run(["log", runID, "--db", db], in: repo)
+        #expect(finalLog.stdout.contains("passed"))
     }
 
-    private func waitFor(file: String, toContain text: String) throws {
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in DispatchQueue.global().async { continuation.resume(returning: work()) } }
+    }
+
+    private func waitFor(file: String, toContain text: String) async throws {
         for _ in 0 ..< 600 {
             if let content = try? String(contentsOfFile: file, encoding: .utf8), content.contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw CLIFailure("forge never printed '\(text)'")
     }

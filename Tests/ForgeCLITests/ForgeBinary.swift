@@ -1,4 +1,5 @@
 import Foundation
+@_exported import ForgeTestSupport
 
 /// Runs the built `forge` executable as a user would, capturing its output and exit status.
 struct ForgeBinary {
@@ -17,7 +18,17 @@ struct ForgeBinary {
         return directory.appendingPathComponent("forge")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs forge and waits for it off the Swift concurrency pool: the pool has one thread per core
+    /// (two here), and a test that blocks them starves every other test's async work.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try runBlocking(arguments, in: directory, environment: environment) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -44,39 +55,7 @@ struct ForgeBinary {
     }
 }
 
-/// Runs the git CLI in `directory`.
-@discardableResult
-func git(_ arguments: String..., in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    if process.terminationStatus != 0 { throw CLIFailure("git \(arguments.joined(separator: " ")): \(text)") }
-    return text
-}
-
 struct CLIFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// A fresh temp directory holding a git repository with one commit and some uncommitted work.
-func makeRepository() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("forge-cli-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    try git("init", "-q", "-b", "main", in: root)
-    try git("config", "user.name", "Test User", in: root)
-    try git("config", "user.email", "test@example.com", in: root)
-    try "# demo\n".write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
-    try git("add", "README.md", in: root)
-    try git("commit", "-q", "-m", "initial", in: root)
-    try "# demo\nuncommitted\n".write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
-    return root
 }

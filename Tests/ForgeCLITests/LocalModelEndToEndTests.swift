@@ -10,17 +10,18 @@ import Testing
     @Test(.disabled(if: ProcessInfo.processInfo.environment["FORGE_SKIP_LOCAL_MODEL"] == "1",
                     "FORGE_SKIP_LOCAL_MODEL=1: the real-model end-to-end test was skipped on request"),
           .timeLimit(.minutes(20)))
-    func buildsASmallPythonSpecToPassingTests() throws {
-        let status = try ForgeBinary.run(["model", "status"])
+    func buildsASmallPythonSpecToPassingTests() async throws {
+        let status = try await ForgeBinary.run(["model", "status"])
         try #require(!status.stdout.contains("not installed"),
                      "the local model is not installed: run scripts/setup (or forge model install) first")
 
-        let repo = try makeRepository()
-        defer { try? FileManager.default.removeItem(at: repo) }
+        let temporary = try TemporaryRepository()
+        let repo = temporary.root
+        defer { temporary.remove() }
         let statusBefore = try git("status", "--porcelain=v1", in: repo)
         let headBefore = try git("rev-parse", "HEAD", in: repo)
 
-        let build = try ForgeBinary.run(["build", "--max-iterations", "4", "--json", "--db", repo.path + ".sqlite", Self.spec], in: repo)
+        let build = try await ForgeBinary.run(["build", "--max-iterations", "4", "--json", "--db", repo.path + ".sqlite", Self.spec], in: repo)
 
         #expect(build.status == 0, "forge build failed; stdout: \(build.stdout)\nstderr: \(build.stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: Data(build.stdout.utf8)) as? [String: Any])

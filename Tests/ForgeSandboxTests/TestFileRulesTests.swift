@@ -57,3 +57,13 @@ extension TestFileRulesTests {
         #expect(try rules().sourceViolations(in: clean).isEmpty)
     }
 }
+
+extension TestFileRulesTests {
+    @Test func usingPytestWithoutImportingItIsNamed() throws {
+        let missing = "from stack import Stack\n\ndef test_peek():\n    with pytest.raises(IndexError):\n        Stack().peek()\n"
+        #expect(try rules().violations(in: missing, module: "stack", names: ["Stack"])
+            == ["the tests use `pytest.` without `import pytest` at the top"])
+        let present = "import pytest\n" + missing
+        #expect(try rules().violations(in: present, module: "stack", names: ["Stack"]).isEmpty)
+    }
+}

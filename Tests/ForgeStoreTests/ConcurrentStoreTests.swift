@@ -14,28 +14,23 @@ import Testing
         let second = try ForgeStore(path: path)
         let perWriter = 40
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (name, store) in [("first", first), ("second", second)] {
-                for writer in 0 ..< 2 {
-                    group.addTask {
-                        let run = sampleRun("\(name)-\(writer)")
-                        try store.insertRun(run)
-                        var updated = run
-                        for index in 0 ..< perWriter {
-                            _ = try store.appendStageEvent(StageEvent(runID: run.id, stage: "fix", iteration: index,
-                                                                      status: StageEvent.ok, startedAt: Date()))
-                            try store.recordLLMCall(LLMCallRecord(runID: run.id, stage: "fix", iteration: index,
-                                                                  provider: "p", model: "m",
-                                                                  promptTokens: 10, completionTokens: 1))
-                            updated.iterations = index + 1
-                            try store.updateRun(updated)
-                            // Read what the other store wrote while writing: readers never block.
-                            _ = try store.runs(limit: 10)
-                        }
-                    }
-                }
+        let writers = [("first", first, 0), ("first", first, 1), ("second", second, 0), ("second", second, 1)]
+        _ = try await onThreads(writers.count) { index in
+            let (name, store, writer) = writers[index]
+            let run = sampleRun("\(name)-\(writer)")
+            try store.insertRun(run)
+            var updated = run
+            for index in 0 ..< perWriter {
+                _ = try store.appendStageEvent(StageEvent(runID: run.id, stage: "fix", iteration: index,
+                                                          status: StageEvent.ok, startedAt: Date()))
+                try store.recordLLMCall(LLMCallRecord(runID: run.id, stage: "fix", iteration: index,
+                                                      provider: "p", model: "m",
+                                                      promptTokens: 10, completionTokens: 1))
+                updated.iterations = index + 1
+                try store.updateRun(updated)
+                // Read what the other store wrote while writing: readers never block.
+                _ = try store.runs(limit: 10)
             }
-            try await group.waitForAll()
         }
 
         for store in [first, second] {

@@ -57,10 +57,7 @@ import Testing
         defer { dir.remove() }
         for attempt in 0 ..< 8 {
             let path = dir.file("race-\(attempt).sqlite")
-            let opened = try await withThrowingTaskGroup(of: ForgeStore.self) { group in
-                for _ in 0 ..< 3 { group.addTask { try ForgeStore(path: path) } }
-                return try await group.reduce(into: [ForgeStore]()) { $0.append($1) }
-            }
+            let opened = try await onThreads(3) { _ in try ForgeStore(path: path) }
             #expect(opened.count == 3)
             try opened[0].insertRun(sampleRun("run-\(attempt)"))
             for store in opened { #expect(try store.run(id: "run-\(attempt)") != nil) }

@@ -35,7 +35,9 @@ final class TestHTTPServer: Sendable {
                                     return try await handler(request, index)
                                 })
         let runTask = Task { try await server.run() }
-        try await server.waitUntilListening()
+        // FlyingFox's default is 5 s; a loaded two-core machine running every suite in parallel can
+        // take longer to schedule the listener. This is setup, not a timed assertion.
+        try await server.waitUntilListening(timeout: 60)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             runTask.cancel()
             throw CocoaError(.fileReadUnknown)

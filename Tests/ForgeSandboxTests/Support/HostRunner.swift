@@ -8,7 +8,15 @@ import ForgeSandbox
 struct HostRunner: SandboxRunner {
     let name = "host (no isolation)"
 
+    /// Waits on a GCD thread, not the Swift concurrency pool: the pool has one thread per core, and a
+    /// test blocking it for the seconds pytest takes starves every other test's async work.
     func run(_ command: SandboxCommand) async throws -> SandboxOutcome {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try runBlocking(command) }) }
+        }
+    }
+
+    private func runBlocking(_ command: SandboxCommand) throws -> SandboxOutcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command.arguments[0])
         process.arguments = Array(command.arguments.dropFirst())

@@ -23,8 +23,10 @@ struct ModelInstallCommand: AsyncParsableCommand {
 
     func run() async throws {
         let layout = LocalModelLayout(dataHome: global.paths.dataHome)
+        let verbose = global.verbose
+        let progress = InstallProgress { FileHandle.standardError.write(Data("  \($0)\n".utf8)) }
         let installer = LocalModelInstaller(layout: layout, logger: global.logger("forge.model")) { line in
-            FileHandle.standardError.write(Data("  \(line)\n".utf8))
+            if verbose { FileHandle.standardError.write(Data("  \(line)\n".utf8)) } else { progress.line(line) }
         }
         try await installer.install(force: force)
         print("local model installed under \(global.paths.dataHome.path)")

@@ -10,7 +10,8 @@ final class TerminalReporter: PipelineReporter {
     private struct State {
         var liveLine = false
         var lastTokens = 0
-        var stageStarted = Date()
+        /// Per stage, because verify runs inside the tests and fix stages and must not reset their clocks.
+        var started: [Stage: Date] = [:]
         var iteration = 0
     }
 
@@ -29,7 +30,7 @@ final class TerminalReporter: PipelineReporter {
 
     func stageStarted(_ stage: Stage, iteration: Int, detail: String) {
         state.withLock {
-            $0.stageStarted = Date()
+            if $0.started[stage] == nil { $0.started[stage] = Date() }
             $0.lastTokens = 0
             $0.iteration = iteration
         }
@@ -56,7 +57,7 @@ final class TerminalReporter: PipelineReporter {
     func stageFinished(_ stage: Stage, iteration: Int, summary: String, commit: CommitID?) {
         let elapsed = state.withLock { s -> TimeInterval in
             s.liveLine = false
-            return Date().timeIntervalSince(s.stageStarted)
+            return Date().timeIntervalSince(s.started.removeValue(forKey: stage) ?? Date())
         }
         let commitText = commit.map { " [\($0.short)]" } ?? ""
         let mark = stage == .verify ? "→" : "✓"

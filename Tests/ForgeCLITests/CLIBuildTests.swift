@@ -1,4 +1,5 @@
 import Foundation
+@testable import ForgeCLI
 import Testing
 
 /// The `forge` binary as users and CI jobs run it: arguments, exit statuses, output.
@@ -90,5 +91,30 @@ import Testing
         #expect(help.stdout.contains("forge/<run-id>"))
         let root = try await ForgeBinary.run(["--help"])
         #expect(root.stdout.contains("Exit status: 0 tests pass"))
+    }
+}
+
+@Suite struct InstallProgressTests {
+    @Test func compilerStepsBecomeTenthsAndPipNoiseIsDropped() {
+        let progress = InstallProgress { _ in }
+        let lines = [
+            "creating a Python venv in /data/forge/venv",
+            "Collecting llama-cpp-python[server]==0.3.36",
+            "    Running command Building wheel for llama-cpp-python (pyproject.toml)",
+            "    [1/193] /usr/bin/g++ -DGGML_BACKEND_SHARED -O3 -c /tmp/pip-install-x/llama.cpp",
+            "    [2/193] /usr/bin/g++ -c /tmp/pip-install-x/b.cpp",
+            "    [20/193] /usr/bin/g++ -c /tmp/pip-install-x/c.cpp",
+            "    -- Found Threads: TRUE",
+            "    [193/193] Linking CXX shared library libllama.so",
+            "Successfully installed llama-cpp-python-0.3.36",
+        ]
+        #expect(lines.compactMap(progress.filtered) == [
+            "creating a Python venv in /data/forge/venv",
+            "Collecting llama-cpp-python[server]==0.3.36",
+            "building llama.cpp: 1/193",
+            "building llama.cpp: 20/193",
+            "building llama.cpp: 193/193",
+            "Successfully installed llama-cpp-python-0.3.36",
+        ])
     }
 }

@@ -40,12 +40,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Start the branch here instead of HEAD.", valueName: "revision"))
     var base: String?
 
-    @Option(help: ArgumentHelp("The git repository (default: the current directory).", valueName: "path"))
-    var repo: String?
-
-    @Flag(help: "Print the result as one JSON object on stdout.")
-    var json = false
-
+    @OptionGroup var target: RunTargetOptions
     @OptionGroup var providerOptions: ProviderOptions
     @OptionGroup var global: GlobalOptions
 
@@ -59,14 +54,14 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let specText = try readSpec()
         let reporter = TerminalReporter(quiet: false)
-        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: repo, language: language)
+        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: target.repo, language: language)
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let settings = PipelineSettings(
             spec: specText, maxIterations: maxIterations ?? assembly.config.maxIterations ?? 4,
             tokenBudget: tokenBudget ?? assembly.config.tokenBudget, baseRevision: base)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let outcome = try await Interruptible.run { try await pipeline.run(settings) }
-        OutcomePrinter(json: json).print(outcome)
+        OutcomePrinter(json: target.json).print(outcome)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ForgeCore
 import ForgePipeline
+import ForgeStore
 import Foundation
 
 /// `forge resume`: continue an interrupted or failed run from its branch.
@@ -23,25 +24,25 @@ struct ResumeCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-budget"), help: "Token budget for the whole run, including what it already spent.")
     var tokenBudget: Int?
 
-    @Option(help: ArgumentHelp("The git repository (default: the current directory).", valueName: "path"))
-    var repo: String?
-
-    @Flag(help: "Print the result as one JSON object on stdout.")
-    var json = false
-
+    @OptionGroup var target: RunTargetOptions
     @OptionGroup var providerOptions: ProviderOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
         let reporter = TerminalReporter()
-        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: repo, language: nil)
+        // The run knows its repository and language; flags may still point elsewhere on purpose.
+        guard let record = try ForgeStore(path: global.databaseURL()).run(id: run) else {
+            throw ForgeError(.notFound, "no run '\(run)' in \(global.databaseURL().path)", hint: "forge log lists the runs")
+        }
+        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: target.repo ?? record.repoPath,
+                                                           language: record.language)
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let runID = run
         let iterations = maxIterations
         let budget = tokenBudget ?? assembly.config.tokenBudget
         let outcome = try await Interruptible.run { try await pipeline.resume(runID: runID, maxIterations: iterations, tokenBudget: budget) }
-        OutcomePrinter(json: json).print(outcome)
+        OutcomePrinter(json: target.json).print(outcome)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
     }
 }

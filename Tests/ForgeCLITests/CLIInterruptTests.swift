@@ -39,7 +39,9 @@ import Testing
         #expect(log.stdout.contains("interrupted"))
 
         let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path
-        let resumed = try await ForgeBinary.run(["resume", runID, "--provider", "replay", "--cassette", cassette, "--db", db], in: repo)
+        // From another directory: the run remembers its repository.
+        let resumed = try await ForgeBinary.run(["resume", runID, "--provider", "replay", "--cassette", cassette, "--db", db],
+                                                in: FileManager.default.temporaryDirectory)
         #expect(resumed.status == 0, "stderr: \(resumed.stderr)")
         #expect(resumed.stdout.contains("✔ tests pass"))
         let finalLog = try await ForgeBinary.run(["log", runID, "--db", db], in: repo)

@@ -15,14 +15,19 @@ public struct BubblewrapRunner: SandboxRunner {
     public let name = "bubblewrap"
     public let bwrapPath: String
     public var guards: SandboxGuards
+    /// How memory, process, CPU and file-size limits are enforced here (cgroups, rlimits).
+    public var enforcement: LimitEnforcement
     private let logger: Logger
 
     /// - Parameters:
     ///   - bwrapPath: The bwrap executable; nil looks for `bwrap` on `PATH`, then `/usr/bin/bwrap`.
+    ///   - enforcement: How limits are enforced; nil probes this host (``LimitEnforcement/detect()``).
     ///   - logger: Receives one line per sandbox run, with the command in metadata.
-    public init(bwrapPath: String? = nil, logger: Logger = Logger(label: "forge.sandbox")) {
+    public init(bwrapPath: String? = nil, enforcement: LimitEnforcement? = nil,
+                logger: Logger = Logger(label: "forge.sandbox")) {
         self.bwrapPath = bwrapPath ?? Self.locateBwrap()
         self.guards = .standard()
+        self.enforcement = enforcement ?? .detect()
         self.logger = logger
     }
 
@@ -38,19 +43,25 @@ public struct BubblewrapRunner: SandboxRunner {
         try Self.requireExecutable(bwrapPath)
         let plan = BubblewrapArguments(command: command, workspaceMountPoint: Self.workspaceMountPoint,
                                        guards: guards)
+        let bwrapArguments = try plan.arguments()
+        let launch = try LimitedLaunch.prepare([bwrapPath] + bwrapArguments, limits: command.limits,
+                                               enforcement: enforcement, logger: logger)
         let process = SupervisedProcess(
-            executable: bwrapPath, arguments: try plan.arguments(), environment: [:], workingDirectory: "/",
+            executable: launch.executable, arguments: launch.arguments, environment: [:], workingDirectory: "/",
             timeoutSeconds: command.limits.timeoutSeconds, outputLimit: command.limits.outputBytes,
-            expectedPrefix: BubblewrapArguments.startMarker, followsPidNamespace: true)
+            expectedPrefix: BubblewrapArguments.startMarker, followsPidNamespace: true, cgroup: launch.cgroup)
         logger.debug("sandbox run", metadata: ["command": "\(command.arguments)",
-                                              "workspace": "\(command.workspace.path)"])
+                                              "workspace": "\(command.workspace.path)",
+                                              "cgroup": "\(launch.cgroup?.name ?? "none")"])
         let result: SupervisedProcess.Result
         do {
             result = try await process.run(logger: logger)
         } catch {
+            _ = await launch.finish(logger: logger)
             throw ForgeError(.sandboxUnavailable, "bubblewrap could not be started (\(bwrapPath)): \(error)",
                              hint: "check that \(bwrapPath) is executable")
         }
+        let events = await launch.finish(logger: logger)
         // Interrupted: the sandbox is already gone; its truncated run is not a result.
         try Task.checkCancellation()
         if !result.timedOut && !result.output.prefixSeen {
@@ -59,20 +70,11 @@ public struct BubblewrapRunner: SandboxRunner {
                              "bubblewrap could not set up the sandbox: \(detail.isEmpty ? "no message" : detail)",
                              hint: Self.hint(for: detail))
         }
-        let termination: TestReport.Termination
-        if result.timedOut {
-            termination = .timedOut(seconds: command.limits.timeoutSeconds)
-        } else {
-            switch result.ending {
-            case .exited(let code): termination = .exited(code)
-            case .signalled(let signal): termination = .signalled(signal)
-            }
-        }
-        logger.info("sandbox finished", metadata: ["termination": "\(termination)",
+        let outcome = SandboxOutcome(result, limits: command.limits, events: events, cgroup: launch.cgroup)
+        logger.info("sandbox finished", metadata: ["termination": "\(outcome.termination)",
                                                    "seconds": "\(result.durationSeconds)",
-                                                   "truncated": "\(result.output.truncated)"])
-        return SandboxOutcome(termination: termination, output: result.output.text,
-                              outputTruncated: result.output.truncated, durationSeconds: result.durationSeconds)
+                                                   "limits": "\(outcome.limitEvents.map(\.description))"])
+        return outcome
     }
 
     /// Checks bwrap exists and can create the namespaces, by running `true` in a sandbox like the

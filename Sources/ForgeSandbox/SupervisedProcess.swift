@@ -38,6 +38,9 @@ struct SupervisedProcess: Sendable {
     /// True when the process starts a pid namespace (bwrap): `run` then returns only once every
     /// process in it is gone.
     var followsPidNamespace = false
+    /// The run's cgroup: killed with the process group at the timeout, and emptied once the process
+    /// exits, so nothing it started (even a daemon that left its session) outlives it.
+    var cgroup: RunCgroup?
 
     /// Runs the process to its end or its timeout.
     ///
@@ -61,6 +64,7 @@ struct SupervisedProcess: Sendable {
         let limit = outputLimit
         let prefix = expectedPrefix
         let follow = followsPidNamespace
+        let cgroup = cgroup
 
         let execution = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments), environment: env,
@@ -82,7 +86,11 @@ struct SupervisedProcess: Sendable {
                 return collected
             }()
             let timedOut = await Self.watch(pid: pid, deadline: start + timeout, followNamespace: follow,
-                                            logger: logger)
+                                            cgroup: cgroup, logger: logger)
+            // A leftover process may still hold the output pipe open: end it before waiting for EOF.
+            if let cgroup, !(await cgroup.killUntilEmpty(deadline: .now + .seconds(10))) {
+                logger.warning("processes of a finished sandbox are still alive", metadata: ["cgroup": "\(cgroup.name)"])
+            }
             return (await drained, timedOut)
         }
 
@@ -102,7 +110,7 @@ struct SupervisedProcess: Sendable {
     ///
     /// - Returns: true when the process was killed for running out of time.
     private static func watch(pid: Int32, deadline: ContinuousClock.Instant, followNamespace: Bool,
-                              logger: Logger) async -> Bool {
+                              cgroup: RunCgroup?, logger: Logger) async -> Bool {
         let own = ProcessTable.pidNamespace(of: getpid())
         var namespaces: Set<String> = []
         var timedOut = false
@@ -115,10 +123,12 @@ struct SupervisedProcess: Sendable {
             if Task.isCancelled {
                 // forge is being interrupted: end the sandbox now rather than at the deadline.
                 kill(-pid, SIGKILL)
+                cgroup?.killAll()
             } else if ContinuousClock.now >= deadline {
                 // The process leads its own session, so its pid is its process group's id; the
                 // group stays ours until Subprocess reaps the leader after this closure returns.
                 kill(-pid, SIGKILL)
+                cgroup?.killAll()
                 logger.info("sandbox timed out; killed its process group", metadata: ["pid": "\(pid)"])
                 timedOut = true
                 break

@@ -11,6 +11,10 @@ import FoundationXML
 /// `test_mod`, or module and class, `test_mod.TestX`). A `<failure>` child makes it failed, `<error>`
 /// errored, `<skipped>` skipped; no such child means passed. The failure's `message` attribute is the
 /// one-line message, its text the details (a traceback), capped so a runaway report stays small.
+///
+/// Node's test runner writes the same shape but with a constant `classname="test"` and nested
+/// `<testsuite>` elements for `describe` blocks: ``parse(_:namingBySuitePath:)`` with `true` names
+/// its cases by that path instead (`math > add > rounds`).
 public enum JUnitReportParser {
     /// Bytes of failure details kept per case.
     public static let detailsLimit = 4096
@@ -18,9 +22,10 @@ public enum JUnitReportParser {
     public static let messageLimit = 1024
 
     /// - Throws: `ForgeError(.io)` when the data is not well-formed XML or not a JUnit report.
-    public static func parse(_ xml: Data) throws -> [TestReport.Case] {
+    public static func parse(_ xml: Data, namingBySuitePath: Bool = false) throws -> [TestReport.Case] {
         let parser = XMLParser(data: xml)
         let collector = Collector()
+        collector.namingBySuitePath = namingBySuitePath
         parser.delegate = collector
         parser.shouldResolveExternalEntities = false
         // FoundationXML can return true from parse() after reporting an error (a mismatched end tag),
@@ -73,6 +78,8 @@ public enum JUnitReportParser {
         var open: [String] = []
         var depth: Int { open.count }
         var firstError: (code: Int, line: Int)?
+        var namingBySuitePath = false
+        private var suites: [String] = []
         private var current: TestReport.Case?
         private var resultElement: String?
         private var text = ""
@@ -82,11 +89,18 @@ public enum JUnitReportParser {
             if root == nil { root = name }
             open.append(name)
             switch name {
+            case "testsuite":
+                suites.append(attributes["name"] ?? "")
             case "testcase":
                 let testName = attributes["name"] ?? "(unnamed)"
                 let className = attributes["classname"] ?? ""
-                current = TestReport.Case(name: className.isEmpty ? testName : "\(className)::\(testName)",
-                                          outcome: .passed)
+                let fullName: String
+                if namingBySuitePath {
+                    fullName = (suites.filter { !$0.isEmpty } + [testName]).joined(separator: " > ")
+                } else {
+                    fullName = className.isEmpty ? testName : "\(className)::\(testName)"
+                }
+                current = TestReport.Case(name: fullName, outcome: .passed)
             case "failure", "error", "skipped":
                 guard var testCase = current else { return }
                 let outcome: TestReport.Outcome = name == "failure" ? .failed : name == "error" ? .error : .skipped
@@ -124,6 +138,7 @@ public enum JUnitReportParser {
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             _ = open.popLast()
+            if name == "testsuite" { _ = suites.popLast() }
             if name == resultElement, var testCase = current {
                 let details = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 testCase.details = details.isEmpty ? nil

@@ -36,6 +36,22 @@ struct ReportFile {
         }
     }
 
+    /// Creates the report's directories (after ``clear()``, none of them is a symlink), so a test
+    /// command can write the report without making them itself.
+    func prepareDirectories() throws {
+        var url = workspace
+        for component in components.dropLast() {
+            url.appendPathComponent(component)
+            switch Self.type(of: url) {
+            case .typeDirectory?: continue
+            case nil: try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+            default:
+                try FileManager.default.removeItem(atPath: url.path)
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+            }
+        }
+    }
+
     /// Reads the report if it is a regular file reached through real directories.
     func read() -> ReadResult {
         var url = workspace

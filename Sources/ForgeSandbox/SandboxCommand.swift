@@ -17,13 +17,17 @@ public struct SandboxCommand: Sendable {
     /// Host paths bound read-only at the same path inside (toolchains); missing ones are skipped.
     public var readOnlyPaths: [String]
     public var limits: SandboxLimits
+    /// The container image a docker or podman backend runs the command in (the profile's `image`);
+    /// bubblewrap and `none` ignore it.
+    public var image: String?
 
     public init(arguments: [String], workspace: URL, environment: [String: String] = [:],
-                readOnlyPaths: [String] = [], limits: SandboxLimits = .init()) {
+                readOnlyPaths: [String] = [], limits: SandboxLimits = .init(), image: String? = nil) {
         self.arguments = arguments
         self.workspace = workspace
         self.environment = environment
         self.readOnlyPaths = readOnlyPaths
         self.limits = limits
+        self.image = image
     }
 }

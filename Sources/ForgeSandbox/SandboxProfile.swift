@@ -21,7 +21,8 @@ public struct SandboxProfile: Sendable, Equatable {
     public var buildCommand: [String]?
     /// May contain `{interpreter}`.
     public var testCommand: [String]
-    /// Only `junit` today.
+    /// One of ``TestReportFormat``'s raw values: `junit`, `node-junit`, `swift`, `libtest-json`,
+    /// `go-test-json`.
     public var reportFormat: String
     /// Relative to the workspace, e.g. `.forge-report/junit.xml`.
     public var reportPath: String
@@ -32,16 +33,24 @@ public struct SandboxProfile: Sendable, Equatable {
     /// `mount=<path>` lines.
     public var probe: [String]?
     public var limits: SandboxLimits
-    /// The container image a docker or podman backend would use, e.g. `python:3.11-slim`.
+    /// The container image the docker and podman backends run the commands in; it must hold the
+    /// toolchain and test runner (see `Sandboxes/images/`).
     public var image: String?
+    /// What `{interpreter}` becomes in a container, where the host probe does not apply (`python3`).
+    public var imageInterpreter: String?
     /// Checks on generated test files (imports the module, no stub definitions); nil = none.
     public var testRules: TestFileRules?
+    /// Picks the diagnostic line out of a failed build's output; nil = ``CompilerDiagnostics/defaultPattern``.
+    public var compileErrorPattern: String?
+
+    /// The parser for ``reportFormat`` (validated when the profile loads).
+    public var format: TestReportFormat { TestReportFormat(rawValue: reportFormat) ?? .junit }
 
     public init(name: String, detect: [String], sourceExtension: String, testFilePattern: String,
                 buildCommand: [String]? = nil, testCommand: [String], reportFormat: String = "junit",
                 reportPath: String, environment: [String: String] = [:], readOnlyPaths: [String] = [],
                 probe: [String]? = nil, limits: SandboxLimits = .init(), image: String? = nil,
-                testRules: TestFileRules? = nil) {
+                testRules: TestFileRules? = nil, imageInterpreter: String? = nil, compileErrorPattern: String? = nil) {
         self.name = name
         self.detect = detect
         self.sourceExtension = sourceExtension
@@ -56,6 +65,8 @@ public struct SandboxProfile: Sendable, Equatable {
         self.limits = limits
         self.image = image
         self.testRules = testRules
+        self.imageInterpreter = imageInterpreter
+        self.compileErrorPattern = compileErrorPattern
     }
 
     /// The test file forge writes for a module with this stem: `test_{stem}.py` → `test_calc.py`.

@@ -8,9 +8,15 @@ struct SandboxProfileFile: Decodable {
     struct Limits: Decodable {
         var timeoutSeconds: Double?
         var outputBytes: Int?
+        var memoryBytes: Int?
+        var maxProcesses: Int?
+        var cpuSeconds: Int?
+        var fileSizeBytes: Int?
+        var cpus: Double?
 
         enum CodingKeys: String, CodingKey {
-            case timeoutSeconds = "timeout_seconds", outputBytes = "output_bytes"
+            case timeoutSeconds = "timeout_seconds", outputBytes = "output_bytes", memoryBytes = "memory_bytes"
+            case maxProcesses = "max_processes", cpuSeconds = "cpu_seconds", fileSizeBytes = "file_size_bytes", cpus
         }
 
         init(from decoder: any Decoder) throws {
@@ -22,6 +28,15 @@ struct SandboxProfileFile: Decodable {
                 timeoutSeconds = try container.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
             }
             outputBytes = try container.decodeIfPresent(Int.self, forKey: .outputBytes)
+            memoryBytes = try container.decodeIfPresent(Int.self, forKey: .memoryBytes)
+            maxProcesses = try container.decodeIfPresent(Int.self, forKey: .maxProcesses)
+            cpuSeconds = try container.decodeIfPresent(Int.self, forKey: .cpuSeconds)
+            fileSizeBytes = try container.decodeIfPresent(Int.self, forKey: .fileSizeBytes)
+            if let integer = try? container.decodeIfPresent(Int.self, forKey: .cpus) {
+                cpus = Double(integer)
+            } else {
+                cpus = try container.decodeIfPresent(Double.self, forKey: .cpus)
+            }
         }
     }
 
@@ -38,10 +53,13 @@ struct SandboxProfileFile: Decodable {
     var probe: [String]?
     var limits: Limits?
     var image: String?
+    var imageInterpreter: String?
     var testRules: TestFileRules?
+    var compileErrorPattern: String?
 
     enum CodingKeys: String, CodingKey {
         case name, detect, probe, image, limits, environment
+        case imageInterpreter = "image_interpreter", compileErrorPattern = "compile_error_pattern"
         case testRules = "test_rules"
         case sourceExtension = "source_extension", testFilePattern = "test_file_pattern"
         case buildCommand = "build_command", testCommand = "test_command"
@@ -64,14 +82,21 @@ struct SandboxProfileFile: Decodable {
             throw fail(describe(error))
         }
 
-        let limits = SandboxLimits(timeoutSeconds: raw.limits?.timeoutSeconds ?? SandboxLimits().timeoutSeconds,
-                                   outputBytes: raw.limits?.outputBytes ?? SandboxLimits().outputBytes)
+        let defaults = SandboxLimits()
+        let limits = SandboxLimits(timeoutSeconds: raw.limits?.timeoutSeconds ?? defaults.timeoutSeconds,
+                                   outputBytes: raw.limits?.outputBytes ?? defaults.outputBytes,
+                                   memoryBytes: raw.limits?.memoryBytes ?? defaults.memoryBytes,
+                                   maxProcesses: raw.limits?.maxProcesses ?? defaults.maxProcesses,
+                                   cpuSeconds: raw.limits?.cpuSeconds ?? defaults.cpuSeconds,
+                                   fileSizeBytes: raw.limits?.fileSizeBytes ?? defaults.fileSizeBytes,
+                                   cpus: raw.limits?.cpus ?? defaults.cpus)
         let profile = SandboxProfile(
             name: raw.name, detect: raw.detect, sourceExtension: raw.sourceExtension,
             testFilePattern: raw.testFilePattern, buildCommand: raw.buildCommand, testCommand: raw.testCommand,
             reportFormat: raw.reportFormat ?? "junit", reportPath: raw.reportPath,
             environment: raw.environment ?? [:], readOnlyPaths: raw.readOnlyPaths ?? [], probe: raw.probe,
-            limits: limits, image: raw.image, testRules: raw.testRules)
+            limits: limits, image: raw.image, testRules: raw.testRules, imageInterpreter: raw.imageInterpreter,
+            compileErrorPattern: raw.compileErrorPattern)
         if let problem = validate(profile) { throw fail(problem) }
         return profile
     }
@@ -82,7 +107,10 @@ struct SandboxProfileFile: Decodable {
         if profile.testCommand.isEmpty { return "`test_command` is empty" }
         if profile.buildCommand?.isEmpty == true { return "`build_command` is empty (leave it out instead)" }
         if profile.probe?.isEmpty == true { return "`probe` is empty (leave it out instead)" }
-        if profile.reportFormat != "junit" { return "`report_format` \"\(profile.reportFormat)\" is not supported (only \"junit\")" }
+        if TestReportFormat(rawValue: profile.reportFormat) == nil {
+            let known = TestReportFormat.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            return "`report_format` \"\(profile.reportFormat)\" is not supported (one of \(known))"
+        }
         let report = profile.reportPath
         if report.isEmpty || report.hasPrefix("/") || report.split(separator: "/").contains("..") {
             return "`report_path` must be a relative path inside the workspace, not \"\(report)\""
@@ -93,6 +121,15 @@ struct SandboxProfileFile: Decodable {
         }
         if !(profile.limits.timeoutSeconds > 0) { return "`limits.timeout_seconds` must be positive" }
         if profile.limits.outputBytes <= 0 { return "`limits.output_bytes` must be positive" }
+        let optional: [(String, Double?)] = [
+            ("memory_bytes", profile.limits.memoryBytes.map(Double.init)), ("max_processes", profile.limits.maxProcesses.map(Double.init)),
+            ("cpu_seconds", profile.limits.cpuSeconds.map(Double.init)), ("file_size_bytes", profile.limits.fileSizeBytes.map(Double.init)),
+            ("cpus", profile.limits.cpus),
+        ]
+        if let bad = optional.first(where: { $0.1.map { !($0 > 0) } ?? false }) { return "`limits.\(bad.0)` must be positive" }
+        if let pattern = profile.compileErrorPattern, (try? NSRegularExpression(pattern: pattern)) == nil {
+            return "`compile_error_pattern` \"\(pattern)\" is not a valid regular expression"
+        }
         if let pattern = profile.testRules?.firstInvalidPattern() { return "`test_rules` pattern \"\(pattern)\" is not a valid regular expression" }
         return nil
     }

@@ -41,6 +41,9 @@ struct SupervisedProcess: Sendable {
     /// The run's cgroup: killed with the process group at the timeout, and emptied once the process
     /// exits, so nothing it started (even a daemon that left its session) outlives it.
     var cgroup: RunCgroup?
+    /// Called once when the process is killed (timeout or cancellation), for what a signal to the
+    /// process group cannot reach (a container the engine runs elsewhere). Must not block.
+    var onKill: (@Sendable () -> Void)?
 
     /// Runs the process to its end or its timeout.
     ///
@@ -65,6 +68,7 @@ struct SupervisedProcess: Sendable {
         let prefix = expectedPrefix
         let follow = followsPidNamespace
         let cgroup = cgroup
+        let onKill = onKill
 
         let execution = try await Subprocess.run(
             .path(FilePath(executable)), arguments: Arguments(arguments), environment: env,
@@ -86,7 +90,7 @@ struct SupervisedProcess: Sendable {
                 return collected
             }()
             let timedOut = await Self.watch(pid: pid, deadline: start + timeout, followNamespace: follow,
-                                            cgroup: cgroup, logger: logger)
+                                            cgroup: cgroup, onKill: onKill, logger: logger)
             // A leftover process may still hold the output pipe open: end it before waiting for EOF.
             if let cgroup, !(await cgroup.killUntilEmpty(deadline: .now + .seconds(10))) {
                 logger.warning("processes of a finished sandbox are still alive", metadata: ["cgroup": "\(cgroup.name)"])
@@ -110,10 +114,17 @@ struct SupervisedProcess: Sendable {
     ///
     /// - Returns: true when the process was killed for running out of time.
     private static func watch(pid: Int32, deadline: ContinuousClock.Instant, followNamespace: Bool,
-                              cgroup: RunCgroup?, logger: Logger) async -> Bool {
+                              cgroup: RunCgroup?, onKill: (@Sendable () -> Void)?, logger: Logger) async -> Bool {
         let own = ProcessTable.pidNamespace(of: getpid())
         var namespaces: Set<String> = []
         var timedOut = false
+        var killed = false
+        func killEverything() {
+            kill(-pid, SIGKILL)
+            cgroup?.killAll()
+            if !killed { onKill?() }
+            killed = true
+        }
         while !ProcessTable.hasExited(pid) {
             if followNamespace && namespaces.isEmpty {
                 // bwrap's child is the new namespace's init; note it while it is alive.
@@ -122,13 +133,11 @@ struct SupervisedProcess: Sendable {
             }
             if Task.isCancelled {
                 // forge is being interrupted: end the sandbox now rather than at the deadline.
-                kill(-pid, SIGKILL)
-                cgroup?.killAll()
+                killEverything()
             } else if ContinuousClock.now >= deadline {
                 // The process leads its own session, so its pid is its process group's id; the
                 // group stays ours until Subprocess reaps the leader after this closure returns.
-                kill(-pid, SIGKILL)
-                cgroup?.killAll()
+                killEverything()
                 logger.info("sandbox timed out; killed its process group", metadata: ["pid": "\(pid)"])
                 timedOut = true
                 break

@@ -23,8 +23,10 @@ public struct TestVerifier: Sendable {
     }
 
     /// The profile's toolchain on this host: the probe runs once per verifier; a failure is not
-    /// cached, so a fixed toolchain is picked up on the next call.
+    /// cached, so a fixed toolchain is picked up on the next call. A container runner brings its own
+    /// toolchain: there `{interpreter}` is the profile's `image_interpreter` and nothing is mounted.
     public func toolchain() async throws -> ToolchainProbe {
+        guard runner.usesHostToolchain else { return ToolchainProbe(interpreter: profile.imageInterpreter) }
         guard let probe = profile.probe else { return ToolchainProbe() }
         return try await toolchainCache.value {
             try await ToolchainProbe.run(probe, profileName: profile.name, logger: logger)
@@ -32,6 +34,10 @@ public struct TestVerifier: Sendable {
     }
 
     /// Runs the build (if the profile has one) and the tests over `workspace`, and reads the report.
+    ///
+    /// A failed build becomes one error case named `build` carrying the compiler's diagnostics. A
+    /// limit that stopped the run (timeout, OOM kill, CPU time…) is named in `problem`, and every
+    /// limit event is also noted at the end of `output`.
     ///
     /// - Throws: `ForgeError(.sandboxUnavailable)` when the toolchain probe or the sandbox fails to
     ///   start, `.config` when the profile cannot be applied. Failing tests, a broken build and a
@@ -41,8 +47,9 @@ public struct TestVerifier: Sendable {
         let report = ReportFile(workspace: workspace, relativePath: profile.reportPath)
         do {
             try report.clear()
+            try report.prepareDirectories()
         } catch {
-            throw ForgeError(.io, "cannot clear the old report \(profile.reportPath) in \(workspace.path): \(error.localizedDescription)",
+            throw ForgeError(.io, "cannot clear the old report or make its directory: \(profile.reportPath) in \(workspace.path): \(error.localizedDescription)",
                              hint: "check the workspace's permissions")
         }
 
@@ -51,9 +58,13 @@ public struct TestVerifier: Sendable {
             let outcome = try await runner.run(command(try substitute(build, toolchain), toolchain, workspace))
             elapsed += outcome.durationSeconds
             if outcome.termination != .exited(0) {
-                return TestReport(cases: [], termination: outcome.termination, output: outcome.output,
-                                  outputTruncated: outcome.outputTruncated, durationSeconds: elapsed,
-                                  problem: "the build failed (\(Self.describe(outcome.termination)))")
+                var problem: String? = "the build failed (\(Self.describe(outcome.termination)))"
+                Self.note(outcome.limitEvents, in: &problem)
+                let failure = CompilerDiagnostics.failureCase(output: outcome.output, pattern: profile.compileErrorPattern,
+                                                              termination: outcome.termination)
+                return TestReport(cases: [failure], termination: outcome.termination,
+                                  output: Self.annotated(outcome.output, outcome.limitEvents),
+                                  outputTruncated: outcome.outputTruncated, durationSeconds: elapsed, problem: problem)
             }
         }
 
@@ -61,42 +72,76 @@ public struct TestVerifier: Sendable {
         elapsed += outcome.durationSeconds
         var cases: [TestReport.Case] = []
         var problem: String?
-        switch report.read() {
-        case .missing:
-            problem = "\(profile.name) tests wrote no report at \(profile.reportPath) (\(Self.describe(outcome.termination)))"
-                + Self.lastLine(of: outcome.output).map { ": \($0)" }.orEmpty
+        let format = profile.format
+        let read = report.read()
+        switch read {
         case .refused(let why):
             problem = "the test report was not read: \(why)"
-        case .data(let data):
+        case .missing, .data:
+            var data: Data?
+            if case .data(let bytes) = read { data = bytes }
             do {
-                cases = try JUnitReportParser.parse(data)
-                problem = Self.unexplained(outcome.termination, cases: cases)
+                cases = try format.parse(report: data, output: outcome.output)
+                if data == nil && cases.isEmpty {
+                    problem = "\(profile.name) tests wrote no report at \(profile.reportPath) (\(Self.describe(outcome.termination)))"
+                        + Self.lastLine(of: outcome.output).map { ": \($0)" }.orEmpty
+                } else {
+                    problem = Self.unexplained(outcome.termination, cases: cases)
+                }
             } catch let error as ForgeError {
                 problem = "\(profile.name) tests wrote an unreadable report: \(error.message)"
             }
         }
-        let result = TestReport(cases: cases, termination: outcome.termination, output: outcome.output,
+        if problem != nil { Self.note(outcome.limitEvents, in: &problem) }
+        let result = TestReport(cases: cases, termination: outcome.termination,
+                                output: Self.annotated(outcome.output, outcome.limitEvents),
                                 outputTruncated: outcome.outputTruncated, durationSeconds: elapsed, problem: problem)
         logger.info("verified", metadata: ["profile": "\(profile.name)", "summary": "\(result.summary)"])
         return result
     }
 
+    /// Adds the limits that stopped the run to a problem, so the Analyst knows forge cut it short.
+    static func note(_ events: [SandboxLimitEvent], in problem: inout String?) {
+        let stops = events.filter { $0.stoppedTheRun && !(isTimeout($0) && problem?.contains("timed out") == true) }
+        guard !stops.isEmpty else { return }
+        let text = stops.map(\.description).joined(separator: "; ")
+        problem = problem.map { "\($0) — \(text)" } ?? text
+    }
+
+    private static func isTimeout(_ event: SandboxLimitEvent) -> Bool {
+        if case .timedOut = event { return true }
+        return false
+    }
+
+    /// The output with one `[forge: …]` line per limit event (the output cap has its own marker).
+    static func annotated(_ output: String, _ events: [SandboxLimitEvent]) -> String {
+        let lines = events.filter(\.stoppedTheRun).map { "[forge: \($0.description)]" }
+        guard !lines.isEmpty else { return output }
+        let separator = output.isEmpty || output.hasSuffix("\n") ? "" : "\n"
+        return output + separator + lines.joined(separator: "\n") + "\n"
+    }
+
     /// The sandbox command for one of the profile's commands, with the probed toolchain mounted and
-    /// the interpreter's directory first on `PATH`.
+    /// the interpreter's directory first on `PATH` (host toolchains only).
     func command(_ arguments: [String], _ toolchain: ToolchainProbe, _ workspace: URL) -> SandboxCommand {
         var environment = profile.environment
-        if environment["PATH"] == nil, let interpreter = toolchain.interpreter {
+        if runner.usesHostToolchain, environment["PATH"] == nil, let interpreter = toolchain.interpreter {
             let directory = (interpreter as NSString).deletingLastPathComponent
             environment["PATH"] = "\(directory):\(BubblewrapArguments.basePath)"
         }
         return SandboxCommand(arguments: arguments, workspace: workspace, environment: environment,
-                              readOnlyPaths: profile.readOnlyPaths + toolchain.mounts, limits: profile.limits)
+                              readOnlyPaths: runner.usesHostToolchain ? profile.readOnlyPaths + toolchain.mounts : [],
+                              limits: profile.limits, image: profile.image)
     }
 
     func substitute(_ arguments: [String], _ toolchain: ToolchainProbe) throws -> [String] {
         let placeholder = SandboxProfile.interpreterPlaceholder
         guard arguments.contains(where: { $0.contains(placeholder) }) else { return arguments }
         guard let interpreter = toolchain.interpreter else {
+            if !runner.usesHostToolchain {
+                throw ForgeError(.config, "the `\(profile.name)` profile uses \(placeholder) but names no `image_interpreter` for containers",
+                                 hint: "add image_interpreter = \"<program in the image>\" to the profile")
+            }
             throw ForgeError(.config, "the `\(profile.name)` profile uses \(placeholder) but its probe printed no interpreter= line",
                              hint: "make the profile's probe print interpreter=<path>")
         }

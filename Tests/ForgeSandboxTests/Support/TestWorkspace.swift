@@ -33,6 +33,14 @@ struct TestWorkspace {
         }
     }
 
+    /// Copies `Fixtures/projects/<language>/<variant>/` into the workspace.
+    func copyProject(_ language: String, _ variant: String) throws {
+        let source = Repository.projects.appendingPathComponent("\(language)/\(variant)", isDirectory: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: url.appendingPathComponent(name))
+        }
+    }
+
     func remove() {
         try? FileManager.default.removeItem(at: url)
     }
@@ -45,6 +53,11 @@ enum Repository {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let sandboxes = root.appendingPathComponent("Sandboxes", isDirectory: true)
     static let hostileFixtures = root.appendingPathComponent("Fixtures/hostile", isDirectory: true)
+    static let projects = root.appendingPathComponent("Fixtures/projects", isDirectory: true)
+
+    static func profile(_ name: String) throws -> SandboxProfile {
+        try SandboxProfile.load(named: name, in: sandboxes)
+    }
 
     static func pythonProfile(timeoutSeconds: Double? = nil) throws -> SandboxProfile {
         var profile = try SandboxProfile.load(named: "python", in: sandboxes)

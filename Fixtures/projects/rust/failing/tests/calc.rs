@@ -1,0 +1,16 @@
+use calc::{add, mean};
+
+#[test]
+fn mean_of_three() {
+    assert_eq!(mean(&[1.0, 2.0, 3.0]), Some(2.0));
+}
+
+#[test]
+fn mean_rounds() {
+    assert_eq!(mean(&[1.0, 2.0]), Some(2.0), "mean of 1 and 2");
+}
+
+#[test]
+fn adds_negative() {
+    assert_eq!(add(-2, -3), -5);
+}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import Calc
+
+final class CalcXCTests: XCTestCase {
+    func testAddNegative() {
+        XCTAssertEqual(add(-2, -3), -5)
+    }
+}

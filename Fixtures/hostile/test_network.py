@@ -29,3 +29,11 @@ def test_outside_address_unreachable():
     with pytest.raises(OSError):
         with socket.create_connection(("1.1.1.1", 53), timeout=3):
             pass
+
+
+def test_dns_lookup_fails():
+    # As above: resolve only when nothing could carry the query off the machine.
+    if interfaces() != ["lo"]:
+        pytest.fail("the sandbox has a network interface besides lo: " + ", ".join(interfaces()))
+    with pytest.raises(OSError):
+        socket.getaddrinfo("example.com", 443, proto=socket.IPPROTO_TCP)

@@ -12,6 +12,15 @@ def test_cannot_read_secret_in_home():
             f.read()
 
 
+def test_cannot_read_ssh_keys():
+    ssh = config()["ssh_dir"]
+    with pytest.raises(OSError):
+        os.listdir(ssh)
+    with pytest.raises(OSError):
+        with open(os.path.join(ssh, config()["ssh_canary"]), encoding="utf-8") as f:
+            f.read()
+
+
 def test_cannot_read_repository():
     with pytest.raises(OSError):
         with open(os.path.join(config()["repo_path"], "Package.swift"), encoding="utf-8") as f:

@@ -16,8 +16,10 @@ import Testing
         #expect(profile.buildCommand == nil)
         #expect(profile.environment["PYTHONDONTWRITEBYTECODE"] == "1")
         #expect(profile.probe?.first == "python3")
-        #expect(profile.limits == SandboxLimits(timeoutSeconds: 120, outputBytes: 1 << 20))
-        #expect(profile.image == "python:3.11-slim")
+        #expect(profile.limits == SandboxLimits(timeoutSeconds: 120, outputBytes: 1 << 20, memoryBytes: 2 << 30,
+                                                maxProcesses: 512, cpuSeconds: 600, fileSizeBytes: 1 << 30))
+        #expect(profile.image == "forge-sandbox-python:3.11")
+        #expect(profile.imageInterpreter == "python3")
         #expect(profile.detects(["src/calc.py"]))
         #expect(!profile.detects(["main.swift", "README.md"]))
     }
@@ -27,7 +29,7 @@ import Testing
             try SandboxProfile.load(named: "cobol", in: Repository.sandboxes)
         }
         #expect(error?.code == .config)
-        #expect(error?.message.contains("available: python") == true)
+        #expect(error?.message.contains("available: go, javascript, python, rust, swift") == true)
     }
 
     @Test func invalidTOMLNamesTheFileAndLine() throws {
@@ -77,4 +79,65 @@ import Testing
     test_command = ["run"]
     report_path = ".forge-report/junit.xml"
     """
+}
+
+@Suite struct LanguageProfileFileTests {
+    @Test(arguments: ["python", "swift", "javascript", "rust", "go"])
+    func everyProfileLoadsWithLimitsAnImageAndTestRules(_ name: String) throws {
+        let profile = try SandboxProfile.load(named: name, in: Repository.sandboxes)
+        #expect(profile.name == name)
+        #expect(TestReportFormat(rawValue: profile.reportFormat) != nil)
+        #expect(profile.image?.isEmpty == false)
+        #expect(profile.probe != nil)
+        #expect(profile.testRules?.importPatterns.isEmpty == false)
+        #expect(profile.limits.memoryBytes != nil && profile.limits.maxProcesses != nil)
+        #expect(profile.limits.cpuSeconds != nil && profile.limits.fileSizeBytes != nil)
+        #expect(profile.testFileName(forStem: "calc").contains("calc"))
+    }
+
+    @Test func availableProfilesAreTheFiveLanguages() {
+        #expect(SandboxProfile.availableNames(in: Repository.sandboxes) == ["go", "javascript", "python", "rust", "swift"])
+    }
+
+    @Test(arguments: [
+        ("[limits]\nmemory_bytes = 0", "`limits.memory_bytes` must be positive"),
+        ("[limits]\nmax_processes = -3", "`limits.max_processes` must be positive"),
+        ("[limits]\ncpus = 0.0", "`limits.cpus` must be positive"),
+        ("[limits]\nwall = 3", "unknown key `wall`"),
+        ("compile_error_pattern = \"(\"", "`compile_error_pattern` \"(\" is not a valid regular expression"),
+        ("report_format = \"tap\"", "one of \"junit\", \"node-junit\", \"swift\", \"libtest-json\", \"go-test-json\""),
+    ])
+    func newKeysAreValidated(extra: String, expected: String) throws {
+        let workspace = try TestWorkspace("profile")
+        defer { workspace.remove() }
+        try workspace.write("bad.toml", SandboxProfileTests.minimal + "\n" + extra + "\n")
+        let error = #expect(throws: ForgeError.self) { try SandboxProfile.load(from: workspace.url.appendingPathComponent("bad.toml")) }
+        #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func limitsAndContainerKeysAreRead() throws {
+        let workspace = try TestWorkspace("profile")
+        defer { workspace.remove() }
+        try workspace.write("full.toml", SandboxProfileTests.minimal + """
+
+        image = "example:1"
+        image_interpreter = "python3"
+        compile_error_pattern = "^error"
+        report_format = "go-test-json"
+
+        [limits]
+        timeout_seconds = 30
+        memory_bytes = 1048576
+        max_processes = 10
+        cpu_seconds = 5
+        file_size_bytes = 4096
+        cpus = 2
+        """)
+        let profile = try SandboxProfile.load(from: workspace.url.appendingPathComponent("full.toml"))
+        #expect(profile.limits == SandboxLimits(timeoutSeconds: 30, memoryBytes: 1 << 20, maxProcesses: 10, cpuSeconds: 5,
+                                                fileSizeBytes: 4096, cpus: 2))
+        #expect(profile.image == "example:1" && profile.imageInterpreter == "python3")
+        #expect(profile.compileErrorPattern == "^error")
+        #expect(profile.format == .goTestJSON)
+    }
 }

@@ -6,8 +6,9 @@ import Foundation
 /// "Installed" is not "works": a docker client without a daemon, or a podman whose runtime (crun)
 /// cannot set rlimits or cgroups on this kernel, fail only when a container starts. So the probe
 /// goes as far as starting one: podman runs `true` from a throwaway root filesystem (no image or
-/// network needed); docker, which cannot run without an image, runs `true` in the profile's image
-/// when that image is present, and otherwise only confirms the daemon answers.
+/// network needed); both then run `true` in the profile's image when one is given (forge never
+/// pulls: a missing image is a failure with the pull command as the hint). docker without an image
+/// to try only confirms the daemon answers.
 public struct ContainerEngine: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case docker, podman
@@ -46,6 +47,11 @@ public struct ContainerEngine: Sendable, Equatable {
                                                 : "check `podman info`, or use --sandbox bubblewrap")
         }
         let server = version.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        // podman can prove its runtime without any image: do that first, it is the likelier failure.
+        if kind == .podman {
+            let runtime = probeRootfs(executable: executable, server: server, timeoutSeconds: timeoutSeconds)
+            if !runtime.works || image == nil { return runtime }
+        }
         if let image, let present = imagePresent(image, executable: executable, timeoutSeconds: timeoutSeconds) {
             guard present else {
                 return Status(works: false, detail: "\(kind.rawValue) \(server) answers, but the image \(image) is not present",
@@ -58,10 +64,7 @@ public struct ContainerEngine: Sendable, Equatable {
                 : Status(works: false, detail: "\(kind.rawValue) \(server) could not start a container: \(run.lastLines)",
                          hint: "run `\(kind.rawValue) run --rm \(image) true` to see why, or use --sandbox bubblewrap")
         }
-        guard kind == .podman else {
-            return Status(works: true, detail: "docker \(server) answers (no container tried: no image given)")
-        }
-        return probeRootfs(executable: executable, server: server, timeoutSeconds: timeoutSeconds)
+        return Status(works: true, detail: "\(kind.rawValue) \(server) answers (no container tried: no image given)")
     }
 
     /// ``probe(image:timeoutSeconds:)`` on a GCD thread, so it never holds a Swift concurrency thread.

@@ -27,7 +27,7 @@ public enum SandboxBackend: String, Sendable, CaseIterable {
     /// - Parameters:
     ///   - image: The profile's image, for docker and podman.
     /// - Throws: `ForgeError(.sandboxUnavailable)` saying why the backend does not work here and how to fix it.
-    public func checkedRunner(image: String?, logger: Logger) async throws -> any SandboxRunner {
+    public func checkedRunner(image: String?, logger: Logger = Logger(label: "forge.sandbox")) async throws -> any SandboxRunner {
         switch self {
         case .bubblewrap:
             try await BubblewrapRunner.checkAvailable()
@@ -49,7 +49,7 @@ public enum SandboxBackend: String, Sendable, CaseIterable {
     ///
     /// - Throws: `ForgeError(.sandboxUnavailable)`: for an explicit choice, why it does not work;
     ///   otherwise bubblewrap's cause and fix, plus why each container engine did not work either.
-    public static func select(_ requested: SandboxBackend?, image: String?, logger: Logger) async throws -> any SandboxRunner {
+    public static func select(_ requested: SandboxBackend?, image: String?, logger: Logger = Logger(label: "forge.sandbox")) async throws -> any SandboxRunner {
         if let requested { return try await requested.checkedRunner(image: image, logger: logger) }
         let bubblewrapError: ForgeError
         do {

@@ -42,6 +42,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var target: RunTargetOptions
     @OptionGroup var providerOptions: ProviderOptions
+    @OptionGroup var sandbox: SandboxOptions
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -54,7 +55,8 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let specText = try readSpec()
         let reporter = TerminalReporter(quiet: false)
-        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: target.repo, language: language)
+        let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: target.repo, language: language,
+                                                           sandbox: sandbox)
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let settings = PipelineSettings(
             spec: specText, maxIterations: maxIterations ?? assembly.config.maxIterations ?? 4,

@@ -29,20 +29,43 @@ struct DoctorCommand: AsyncParsableCommand {
             report(false, "resources", "Templates/ and Sandboxes/ not found near the binary — set FORGE_RESOURCES")
         }
 
+        // Optional things that do not work are "--", not failures; the sandbox fails only when no backend works.
+        func optional(_ ok: Bool, _ what: String, _ detail: String) {
+            print("\(ok ? "ok  " : "--  ") \(what.padding(toLength: 14, withPad: " ", startingAt: 0)) \(detail)")
+        }
+        var backends: [String] = []
         do {
             try await BubblewrapRunner.checkAvailable()
-            report(true, "sandbox", "bubblewrap works (no network, private /tmp, only the workspace writable)")
+            backends.append("bubblewrap")
+            optional(true, "bubblewrap", "works (no network, private /tmp, only the workspace writable); the default --sandbox")
         } catch let error as ForgeError {
-            report(false, "sandbox", error.description)
+            optional(false, "bubblewrap", error.description)
+        }
+        for kind in ContainerEngine.Kind.allCases {
+            let status = await ContainerEngine(kind).probeInBackground()
+            if status.works { backends.append(kind.rawValue) }
+            optional(status.works, kind.rawValue, status.detail + (status.hint.map { " (\($0))" } ?? ""))
+        }
+        report(!backends.isEmpty, "sandbox", backends.isEmpty
+               ? "no backend works: forge build would refuse with exit 4 (see the lines above for the fix)"
+               : "usable here: \(backends.joined(separator: ", ")); --sandbox none only when you pass it (no isolation)")
+        let enforcement = LimitEnforcement.detect()
+        report(true, "limits", "\(enforcement.summary); per limit (the defaults; profiles set their own):")
+        for line in enforcement.describe(SandboxLimits()) {
+            print("     \(("  " + line.limit).padding(toLength: 14, withPad: " ", startingAt: 0)) \(line.enforcement)")
         }
 
         if let sandboxes = paths.sandboxes {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: sandboxes.path)) ?? [])
-                .filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
-            for name in names {
+            for name in SandboxProfile.availableNames(in: sandboxes) {
                 do {
-                    _ = try SandboxProfile.load(named: name, in: sandboxes)
-                    report(true, "profile", name)
+                    let profile = try SandboxProfile.load(named: name, in: sandboxes)
+                    do {
+                        let toolchain = try await TestVerifier(profile: profile, runner: UnsandboxedRunner(enforcement: enforcement))
+                            .toolchain()
+                        report(true, "profile", "\(name): toolchain \(toolchain.interpreter ?? "on PATH")")
+                    } catch let error as ForgeError {
+                        optional(false, "profile", "\(name): toolchain missing: \(error.description)")
+                    }
                 } catch let error as ForgeError {
                     report(false, "profile", "\(name): \(error.description)")
                 }

@@ -24,7 +24,9 @@ struct PipelineAssembly {
     /// - Parameters:
     ///   - repositoryPath: where to look for the git repository (default: the current directory).
     ///   - language: the sandbox profile, or nil for config / detection.
-    static func assemble(global: GlobalOptions, repositoryPath: String?, language: String?) async throws -> PipelineAssembly {
+    ///   - sandbox: the `--sandbox` choice (nil: bubblewrap, else a working container engine).
+    static func assemble(global: GlobalOptions, repositoryPath: String?, language: String?,
+                         sandbox: SandboxOptions) async throws -> PipelineAssembly {
         let paths = global.paths
         let logger = global.logger("forge")
         guard let templatesDirectory = paths.templates, let sandboxesDirectory = paths.sandboxes else {
@@ -38,11 +40,12 @@ struct PipelineAssembly {
                                           repository: forgeDirectory?.appendingPathComponent("config.toml"))
         let profileName = language ?? config.language ?? "python"
         let profile = try SandboxProfile.load(named: profileName, in: sandboxesDirectory)
-        try await BubblewrapRunner.checkAvailable()
+        // Fails closed (exit 4) naming the cause and the fix when no backend works.
+        let runner = try await sandbox.runner(image: profile.image, logger: logger)
         let store = try ForgeStore(path: global.databaseURL())
         let overrides = forgeDirectory?.appendingPathComponent("templates", isDirectory: true)
         let templates = try TemplateLibrary(builtIn: templatesDirectory, overrides: overrides)
-        let verifier = TestVerifier(profile: profile, runner: BubblewrapRunner(logger: logger), logger: logger)
+        let verifier = TestVerifier(profile: profile, runner: runner, logger: logger)
         return PipelineAssembly(repository: repository, config: config, store: store, profile: profile,
                                 templates: templates, verifier: verifier, paths: paths, logger: logger)
     }

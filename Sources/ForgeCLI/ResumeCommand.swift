@@ -26,6 +26,7 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var target: RunTargetOptions
     @OptionGroup var providerOptions: ProviderOptions
+    @OptionGroup var sandbox: SandboxOptions
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -35,7 +36,7 @@ struct ResumeCommand: AsyncParsableCommand {
             throw ForgeError(.notFound, "no run '\(run)' in \(global.databaseURL().path)", hint: "forge log lists the runs")
         }
         let assembly = try await PipelineAssembly.assemble(global: global, repositoryPath: target.repo ?? record.repoPath,
-                                                           language: record.language)
+                                                           language: record.language, sandbox: sandbox)
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let runID = run

@@ -20,7 +20,7 @@ public struct BubblewrapRunner: SandboxRunner {
     private let logger: Logger
 
     /// - Parameters:
-    ///   - bwrapPath: The bwrap executable; nil looks for `bwrap` on `PATH`, then `/usr/bin/bwrap`.
+    ///   - bwrapPath: The bwrap executable; nil uses `$FORGE_BWRAP`, else `bwrap` on `PATH`, else `/usr/bin/bwrap`.
     ///   - enforcement: How limits are enforced; nil probes this host (``LimitEnforcement/detect()``).
     ///   - logger: Receives one line per sandbox run, with the command in metadata.
     public init(bwrapPath: String? = nil, enforcement: LimitEnforcement? = nil,
@@ -117,7 +117,9 @@ public struct BubblewrapRunner: SandboxRunner {
         return "run `bwrap --unshare-all --ro-bind / / true` to see what fails"
     }
 
+    /// `$FORGE_BWRAP` when set, else `bwrap` on `PATH`, else `/usr/bin/bwrap`.
     static func locateBwrap(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let override = environment["FORGE_BWRAP"], !override.isEmpty { return override }
         let directories = (environment["PATH"] ?? "").split(separator: ":").map(String.init).filter { $0.hasPrefix("/") }
         for directory in directories {
             let candidate = directory + "/bwrap"

@@ -30,9 +30,10 @@ enum ProcessTable {
         try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/pid")
     }
 
-    /// Pids of processes still living in `namespace`.
+    /// Pids of processes still living in `namespace`. Zombies do not count: they are dead, and one
+    /// whose parent (bwrap) was killed waits for the host's init to reap it, which can take seconds.
     static func processes(inPidNamespace namespace: String) -> [Int32] {
-        allPids().filter { pidNamespace(of: $0) == namespace }
+        allPids().filter { pidNamespace(of: $0) == namespace && !hasExited($0) }
     }
 
     /// Waits (polling) until no process is left in any of `namespaces`, or the deadline passes.

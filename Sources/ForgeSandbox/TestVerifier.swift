@@ -121,6 +121,16 @@ public struct TestVerifier: Sendable {
         return output + separator + lines.joined(separator: "\n") + "\n"
     }
 
+    /// A command run the way the profile's own commands run: `{interpreter}` substituted, the
+    /// toolchain mounted, the profile's environment and limits (for `forge sandbox run`).
+    ///
+    /// - Throws: `ForgeError(.sandboxUnavailable)` when the toolchain probe fails, `.config` when
+    ///   `{interpreter}` has no value.
+    public func sandboxCommand(_ arguments: [String], workspace: URL) async throws -> SandboxCommand {
+        let toolchain = try await toolchain()
+        return command(try substitute(arguments, toolchain), toolchain, workspace)
+    }
+
     /// The sandbox command for one of the profile's commands, with the probed toolchain mounted and
     /// the interpreter's directory first on `PATH` (host toolchains only).
     func command(_ arguments: [String], _ toolchain: ToolchainProbe, _ workspace: URL) -> SandboxCommand {

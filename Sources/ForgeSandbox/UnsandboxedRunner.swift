@@ -45,7 +45,7 @@ public struct UnsandboxedRunner: SandboxRunner {
             workingDirectory: command.workspace.path, timeoutSeconds: command.limits.timeoutSeconds,
             outputLimit: command.limits.outputBytes, expectedPrefix: BubblewrapArguments.startMarker,
             cgroup: launch.cgroup)
-        logger.warning("running without a sandbox", metadata: ["command": "\(command.arguments)"])
+        logger.info("running without a sandbox", metadata: ["command": "\(command.arguments)"])
         let result: SupervisedProcess.Result
         do {
             result = try await process.run(logger: logger)

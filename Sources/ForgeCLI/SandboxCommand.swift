@@ -11,6 +11,6 @@ struct SandboxCommandGroup: AsyncParsableCommand {
         discussion: """
             `forge doctor` shows which backends work here and how each limit is enforced.
             """,
-        subcommands: [SandboxRunCommand.self]
+        subcommands: [SandboxRunCommand.self, SandboxBenchCommand.self]
     )
 }

@@ -20,9 +20,13 @@ enum ProcessTable {
         return state == "Z" || state == "X"
     }
 
-    /// Pids whose parent is `pid`.
+    /// Pids whose parent is `pid`: from `/proc/<pid>/task/<pid>/children` (one read) when the
+    /// kernel offers it, else by scanning every process's parent.
     static func children(of pid: Int32) -> [Int32] {
-        allPids().filter { parent(of: $0) == pid }
+        if let list = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) {
+            return list.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        return allPids().filter { parent(of: $0) == pid }
     }
 
     /// The `pid:[inode]` identity of the process's pid namespace, or nil when it cannot be read.
@@ -40,10 +44,12 @@ enum ProcessTable {
     ///
     /// - Returns: true when the namespaces are empty.
     static func waitUntilEmpty(_ namespaces: Set<String>, deadline: ContinuousClock.Instant) async -> Bool {
+        var interval = 1
         while true {
             if namespaces.allSatisfy({ processes(inPidNamespace: $0).isEmpty }) { return true }
             if ContinuousClock.now >= deadline { return false }
-            await SupervisedProcess.pause()
+            await SupervisedProcess.pause(milliseconds: interval)
+            interval = min(interval * 2, 20)
         }
     }
 

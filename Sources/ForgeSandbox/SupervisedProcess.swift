@@ -119,6 +119,8 @@ struct SupervisedProcess: Sendable {
         var namespaces: Set<String> = []
         var timedOut = false
         var killed = false
+        // Short commands end within milliseconds: poll every millisecond at first, then ease off.
+        let watchStart = ContinuousClock.now
         func killEverything() {
             kill(-pid, SIGKILL)
             cgroup?.killAll()
@@ -142,7 +144,8 @@ struct SupervisedProcess: Sendable {
                 timedOut = true
                 break
             }
-            await Self.pause()
+            let watched = ContinuousClock.now - watchStart
+            await Self.pause(milliseconds: watched < .milliseconds(100) ? 1 : watched < .seconds(2) ? 5 : 20)
         }
         if !namespaces.isEmpty {
             let emptied = await ProcessTable.waitUntilEmpty(namespaces, deadline: .now + .seconds(10))
@@ -156,11 +159,11 @@ struct SupervisedProcess: Sendable {
 
     /// Sleeps one polling interval, even in a cancelled task: the watcher must keep watching until
     /// the process it killed is gone, without spinning.
-    static func pause() async {
+    static func pause(milliseconds: Int = 20) async {
         if Task.isCancelled {
-            await Task { try? await Task.sleep(for: .milliseconds(20)) }.value
+            await Task { try? await Task.sleep(for: .milliseconds(milliseconds)) }.value
         } else {
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await Task.sleep(for: .milliseconds(milliseconds))
         }
     }
 }

@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func cpuSpinIsKilledAtItsCPUTimeLimit() async throws {
-        let limits = SandboxLimits(timeoutSeconds: 300, cpuSeconds: 2)
+        let limits = SandboxLimits(timeoutSeconds: 300, cpuSeconds: 2, cpus: 1)
         let report = try await run("test_cpu_spin.py", limits: limits).report
         #expect(!report.allPassed)
         // bwrap reports the killed test process as 128 + SIGXCPU; the wall clock never ran out.

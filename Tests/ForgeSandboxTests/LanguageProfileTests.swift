@@ -6,7 +6,17 @@ import Testing
 /// Every language profile in `Sandboxes/`, on the sample projects of `Fixtures/projects/`, through
 /// the real verifier, toolchain and bubblewrap: the right counts, names and failure messages, and
 /// a compile error as a `build` failure carrying the compiler's diagnostics.
-@Suite struct LanguageProfileTests {
+///
+/// Serialized, and each sandbox held to one core: compiling Swift, Rust and Go at once would starve
+/// the rest of the test run (other suites have timeouts of their own) on a two-core machine.
+@Suite(.serialized) struct LanguageProfileTests {
+    /// A profile from `Sandboxes/` with its sandbox held to one core.
+    static func profile(_ name: String) throws -> SandboxProfile {
+        var profile = try Repository.profile(name)
+        profile.limits.cpus = 1
+        return profile
+    }
+
     struct Expectation: Sendable, CustomTestStringConvertible {
         var language: String
         var variant: String
@@ -41,7 +51,7 @@ import Testing
         let workspace = try TestWorkspace(expected.language)
         defer { workspace.remove() }
         try workspace.copyProject(expected.language, expected.variant)
-        let verifier = TestVerifier(profile: try Repository.profile(expected.language), runner: BubblewrapRunner())
+        let verifier = TestVerifier(profile: try Self.profile(expected.language), runner: BubblewrapRunner())
         let report = try await verifier.verify(workspace: workspace.url)
         let context = "\(report.summary)\n\(report.cases.map { "\($0.name): \($0.outcome)" })\n\(report.output.suffix(3000))"
         #expect(report.passed == expected.passed, "\(context)")
@@ -71,7 +81,7 @@ import Testing
         defer { workspace.remove() }
         try workspace.copyProject(language, "passing")
         try workspace.write(broken.file, broken.text)
-        let report = try await TestVerifier(profile: try Repository.profile(language), runner: BubblewrapRunner())
+        let report = try await TestVerifier(profile: try Self.profile(language), runner: BubblewrapRunner())
             .verify(workspace: workspace.url)
         #expect(!report.allPassed)
         #expect(report.problem?.hasPrefix("the build failed") == true, "\(report.summary)")
@@ -88,10 +98,39 @@ import Testing
         defer { workspace.remove() }
         try workspace.copyProject("python", "passing")
         try workspace.write("calc.py", "def add(a, b)\n    return a + b\n")
-        let report = try await TestVerifier(profile: try Repository.profile("python"), runner: BubblewrapRunner())
+        let report = try await TestVerifier(profile: try Self.profile("python"), runner: BubblewrapRunner())
             .verify(workspace: workspace.url)
         #expect(!report.allPassed)
         #expect(report.errors == 1, "\(report.summary)")
         #expect(report.failures.first?.details?.contains("SyntaxError") == true)
+    }
+}
+
+extension LanguageProfileTests {
+    static let mirrored = "/opt/swift-packages/JohnSundell/Files.git"
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: mirrored),
+                   "needs the read-only Swift package mirror at /opt/swift-packages"))
+    func swiftDependenciesResolveFromTheReadOnlyMirror() async throws {
+        let workspace = try TestWorkspace("swift-mirror")
+        defer { workspace.remove() }
+        try workspace.copyProject("swift", "passing")
+        try workspace.write("Package.swift", """
+        // swift-tools-version: 6.0
+        import PackageDescription
+
+        let package = Package(
+            name: "Calc",
+            dependencies: [.package(url: "https://github.com/JohnSundell/Files", from: "4.0.0")],
+            targets: [
+                .target(name: "Calc", dependencies: [.product(name: "Files", package: "Files")]),
+                .testTarget(name: "CalcTests", dependencies: ["Calc"]),
+            ]
+        )
+        """)
+        try workspace.write("Sources/Calc/Listing.swift", "import Files\n\npublic func here() throws -> String { try Folder(path: \".\").name }\n")
+        let report = try await TestVerifier(profile: try Self.profile("swift"), runner: BubblewrapRunner()).verify(workspace: workspace.url)
+        #expect(report.allPassed && report.passed == 4, "\(report.summary)\n\(report.output.suffix(3000))")
+        #expect(workspace.exists(".build/checkouts/Files/Sources/Files.swift"))
     }
 }

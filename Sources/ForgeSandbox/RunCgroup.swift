@@ -46,6 +46,7 @@ struct RunCgroup: Sendable {
     /// - Throws: `CgroupError` when a directory or a limit cannot be written; whatever was created
     ///   is removed first.
     static func create(support: CgroupSupport, limits: SandboxLimits, name: String = "forge-\(UUID().uuidString)") throws -> RunCgroup? {
+        sweepStale(under: Set(support.placements.values.map(\.parent)))
         var wanted: [CgroupSupport.Controller] = [.pids]
         if limits.memoryBytes != nil { wanted.append(.memory) }
         if limits.cpus != nil { wanted.append(.cpu) }
@@ -68,6 +69,22 @@ struct RunCgroup: Sendable {
             throw error
         }
         return members.isEmpty ? nil : RunCgroup(name: name, members: members)
+    }
+
+    /// Removes empty `forge-*` cgroups older than `age` under `parents`: what a forge killed
+    /// mid-run (SIGKILL, power loss) could not remove itself. A cgroup with processes in it cannot be
+    /// removed, so a long run's is never touched; a fresh one is spared by its age.
+    static func sweepStale(under parents: Set<String>, prefix: String = "forge-", age: Duration = .seconds(600)) {
+        let cutoff = Date().addingTimeInterval(-Double(age.components.seconds))
+        for parent in parents {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
+            for entry in entries where entry.hasPrefix(prefix) {
+                let path = parent + "/" + entry
+                guard let created = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                      created < cutoff else { continue }
+                _ = rmdir(path)
+            }
+        }
     }
 
     /// The `cgroup.procs` files a launcher writes its pid into, one per directory.

@@ -113,6 +113,33 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: host.cgroups.placements[.pids] != nil, "needs a pids cgroup"))
+    func staleEmptyCgroupsAreSweptButBusyOnesKept() async throws {
+        let parent = try #require(Self.host.cgroups.placements[.pids]).parent
+        let prefix = "forge-sweep-test-\(UUID().uuidString.prefix(8))-"
+        let empty = parent + "/" + prefix + "empty"
+        let busy = parent + "/" + prefix + "busy"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: busy, withIntermediateDirectories: false)
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sh")
+        sleeper.arguments = ["-c", "echo $$ > \(busy)/cgroup.procs && exec sleep 30"]
+        try sleeper.run()
+        defer {
+            kill(sleeper.processIdentifier, SIGKILL)
+            sleeper.waitUntilExit()
+            rmdir(busy)
+            rmdir(empty)
+        }
+        // Wait (bounded) until the sleeper has joined its cgroup.
+        for _ in 0 ..< 200 where ((try? String(contentsOfFile: busy + "/cgroup.procs", encoding: .utf8)) ?? "").isEmpty {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        RunCgroup.sweepStale(under: [parent], prefix: prefix, age: .zero)
+        #expect(!FileManager.default.fileExists(atPath: empty))
+        #expect(FileManager.default.fileExists(atPath: busy))
+    }
+
     @Test func cgroupMountsAreReadFromMountinfo() {
         let mountInfo = """
         30 23 0:26 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755

@@ -77,6 +77,7 @@ public final class Pipeline {
         }
         let state = try RunStateLoader(repository: repository).load(record)
         for role in ["pm", "architect", "developer", "tests", "analyst", "fix"] { _ = try template(role) }
+        let earlierSeconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) } ?? 0
         record.status = .running
         record.maxIterations = maxIterations ?? record.maxIterations
         record.finishedAt = nil
@@ -84,16 +85,19 @@ public final class Pipeline {
         let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: tokenBudget,
                                         baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit)
         return await execute(settings, state: state, record: record,
-                             spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens))
+                             spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
+                             earlierSeconds: earlierSeconds)
     }
 
     /// Runs the stages from `state` on, then records and reports how the run ended.
-    func execute(_ settings: PipelineSettings, state initial: RunState, record initialRecord: RunRecord, spent: Usage) async -> RunOutcome {
+    func execute(_ settings: PipelineSettings, state initial: RunState, record initialRecord: RunRecord, spent: Usage,
+                 earlierSeconds: Double = 0) async -> RunOutcome {
         var record = initialRecord
         var state = initial
         let runID = state.runID
         reporter.runStarted(runID: runID, branch: state.branch, base: state.base, language: profile.name, model: modelLabel)
-        let ledger = UsageLedger(budget: settings.tokenBudget, spent: spent)
+        let ledger = UsageLedger(budget: settings.tokenBudget, spent: spent, costBudget: settings.costBudget,
+                                 prices: settings.prices, timeBudget: settings.timeBudget, earlierSeconds: earlierSeconds)
         var status = RunOutcome.Status.failed
         var stopReason: String
         var failure: ForgeError?
@@ -119,8 +123,8 @@ public final class Pipeline {
         let usage = await ledger.total
         let outcome = RunOutcome(
             runID: runID, branch: state.branch, base: state.base, status: status, stopReason: stopReason,
-            iterations: state.iterations, lastReport: state.lastReport, usage: usage, commits: state.commits,
-            tip: state.tip, error: failure)
+            iterations: state.iterations, lastReport: state.lastReport, usage: usage, cost: await ledger.cost,
+            seconds: await ledger.elapsed, commits: state.commits, tip: state.tip, error: failure)
         record.status = RunStatus(rawValue: status.rawValue) ?? .error
         record.stopReason = stopReason
         record.iterations = state.iterations

@@ -51,34 +51,46 @@ struct StageConversation {
             hint: "a larger model usually fixes this: pass --provider/--model, or see the exchange in the cassette with --record")
     }
 
-    /// Asks for the complete contents of one file, delivered in a fenced block.
+    /// Asks for the contents of one file: a fenced block with the whole file, or — when `current` is
+    /// given — search/replace blocks applied exactly to it.
     ///
-    /// - Parameter check: problems with the code that make it unusable (a test file that never
-    ///   imports the module it tests); they are quoted in the repair request.
+    /// - Parameters:
+    ///   - current: the file as it is; nil when the file is new (whole files only).
+    ///   - check: problems that make the result unusable (a test file that never imports its
+    ///     module, a skip marker, tests that pass against stubs); they are quoted in the repair request.
     /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
-    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int,
-                 check: (String) -> [String] = { _ in [] }) async throws -> String {
+    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int, current: String? = nil,
+                 check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         var problem = ""
         for attempt in 0 ... 1 {
             let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
                                       temperature: temperature, maxTokens: maxTokens, seed: seed)
             let answer = try await model.complete(request).content
-            let repair: String
-            if let code = OutputExtractor.code(from: answer, path: path, language: language) {
-                let problems = check(code)
+            switch Self.code(in: answer, path: path, language: language, current: current) {
+            case .success(let code):
+                let problems = try await check(code)
                 if problems.isEmpty { return code }
                 problem = problems.joined(separator: "; ")
-                repair = "Your \(path) cannot be used: \(problem). Reply with the corrected complete contents of \(path) in one ```\(language) fenced block."
-            } else {
-                problem = "no code block in the answer"
-                repair = "Your answer had no code block. Reply with the complete contents of \(path) in one ```\(language) fenced block."
+            case .failure(let failure):
+                problem = failure.reason
             }
-            messages += [ChatMessage(.assistant, answer), ChatMessage(.user, repair)]
+            messages += [ChatMessage(.assistant, answer), ChatMessage(.user, """
+                Your answer for \(path) cannot be used: \(problem). Reply again with the complete corrected contents of \(path) in one ```\(language) fenced block.
+                """)]
         }
         throw ForgeError(
             .stageFailed,
             "the \(stage.title) stage failed: \(path) was unusable after one repair request (\(problem))",
             hint: "a larger model usually fixes this: pass --provider/--model")
+    }
+
+    /// The file an answer gives: search/replace blocks applied to `current`, else the fenced code.
+    static func code(in answer: String, path: String, language: String, current: String?) -> Result<String, ExtractionFailure> {
+        if let current, let edit = SearchReplaceEdit.parse(answer) {
+            return edit.apply(to: current, path: path)
+        }
+        if let code = OutputExtractor.code(from: answer, path: path, language: language) { return .success(code) }
+        return .failure(ExtractionFailure("the answer had no code block"))
     }
 }

@@ -17,6 +17,15 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// "A file that uses X must import X" (`pytest.raises` without `import pytest` fails every
     /// test that reaches it, and a locked test cannot be repaired later).
     public var usageRequirements: [UsageRequirement]
+    /// Markers that skip or excuse tests (`pytest.skip`, `@pytest.mark.xfail`): a fix that adds one
+    /// is rejected, because a skipped test is not a passing one.
+    public var skipPatterns: [String]
+    /// Paths a fix may not create or change (test configuration such as `conftest.py`).
+    public var protectedFiles: [String]
+    /// A file that, written into the workspace, turns every function of the modules under test into
+    /// a stub (`{modules}`: the import names, as a list literal). Tests that still pass check nothing.
+    public var stubFile: String?
+    public var stubContent: String?
 
     public struct UsageRequirement: Sendable, Equatable, Codable {
         public var uses: String
@@ -30,17 +39,23 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     }
 
     public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil,
-                sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = []) {
+                sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = [],
+                skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
         self.sourceForbiddenPatterns = sourceForbiddenPatterns
         self.usageRequirements = usageRequirements
+        self.skipPatterns = skipPatterns
+        self.protectedFiles = protectedFiles
+        self.stubFile = stubFile
+        self.stubContent = stubContent
     }
 
     enum CodingKeys: String, CodingKey {
         case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
         case sourceForbiddenPatterns = "source_forbidden_patterns", usageRequirements = "usage_requirements"
+        case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +65,33 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         importExample = try container.decodeIfPresent(String.self, forKey: .importExample)
         sourceForbiddenPatterns = try container.decodeIfPresent([String].self, forKey: .sourceForbiddenPatterns) ?? []
         usageRequirements = try container.decodeIfPresent([UsageRequirement].self, forKey: .usageRequirements) ?? []
+        skipPatterns = try container.decodeIfPresent([String].self, forKey: .skipPatterns) ?? []
+        protectedFiles = try container.decodeIfPresent([String].self, forKey: .protectedFiles) ?? []
+        stubFile = try container.decodeIfPresent(String.self, forKey: .stubFile)
+        stubContent = try container.decodeIfPresent(String.self, forKey: .stubContent)
+    }
+
+    /// The first skip or excuse marker in `content`, as written.
+    public func skipMarker(in content: String) -> String? {
+        for pattern in skipPatterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
+                  let match = regex.firstMatch(in: content, range: NSRange(content.startIndex..., in: content)),
+                  let range = Range(match.range, in: content) else { continue }
+            return String(content[range])
+        }
+        return nil
+    }
+
+    /// Whether a fix may not touch `path`.
+    public func isProtected(_ path: String) -> Bool {
+        protectedFiles.contains { Self.matches($0, path) }
+    }
+
+    /// The stub file for modules imported as `modules`, or nil when the profile has none.
+    public func stubs(forModules modules: [String]) -> (path: String, content: String)? {
+        guard let stubFile, let stubContent else { return nil }
+        let list = "[" + modules.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        return (stubFile, stubContent.replacingOccurrences(of: "{modules}", with: list))
     }
 
     /// The ways a generated *source* file breaks the rules: test code inside it.
@@ -93,7 +135,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     func firstInvalidPattern() -> String? {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
-            + usageRequirements.flatMap { [$0.uses, $0.needs] }
+            + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

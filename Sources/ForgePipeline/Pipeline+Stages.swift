@@ -12,11 +12,18 @@ extension Pipeline {
         let spec = settings.spec
         let initial = Sampling(temperature: 0, seed: settings.seed)
 
+        // Memory: the closest green spec of the past, if one is similar enough, guides PM and architect.
+        let example = state.prd == nil || state.design == nil ? try? store.closestSolution(to: spec, language: profile.name) : nil
+        if let example { logger.info("using a similar solved spec as an example", metadata: ["run": "\(example.runID)"]) }
+
         // PM → .forge/prd.json
         if state.prd == nil {
             let pmTemplate = try template("pm")
-            let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger, detail: "writing requirements", sampling: initial) { conversation in
-                try await PMAgent(template: pmTemplate).writePRD(spec: spec, language: self.profile.name, conversation: conversation)
+            let prd = try await runStage(.pm, iteration: 0, state: state, ledger: ledger,
+                                         detail: example == nil ? "writing requirements" : "writing requirements (with a similar solved spec as an example)",
+                                         sampling: initial) { conversation in
+                try await PMAgent(template: pmTemplate).writePRD(spec: spec, language: self.profile.name, example: example,
+                                                                  conversation: conversation)
             }
             state.prd = prd
             try await commit(.pm, summary: "requirements for \"\(prd.title)\"",
@@ -30,7 +37,7 @@ extension Pipeline {
             let architectTemplate = try template("architect")
             let design = try await runStage(.architect, iteration: 0, state: state, ledger: ledger, detail: "designing", sampling: initial) { conversation in
                 try await ArchitectAgent(template: architectTemplate, profile: self.profile)
-                    .writeDesign(spec: spec, prd: prd, conversation: conversation)
+                    .writeDesign(spec: spec, prd: prd, example: example, conversation: conversation)
             }
             state.design = design
             state.sourcePaths = design.files.map(\.path)

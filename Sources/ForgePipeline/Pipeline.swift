@@ -120,6 +120,7 @@ public final class Pipeline {
             failure = ForgeError(.stageFailed, "run \(runID) failed: \(error)")
         }
 
+        if status == .passed { remember(state) }
         let usage = await ledger.total
         let outcome = RunOutcome(
             runID: runID, branch: state.branch, base: state.base, status: status, stopReason: stopReason,
@@ -137,6 +138,17 @@ public final class Pipeline {
         do { try store.updateRun(record) } catch { logger.warning("could not record the run's end: \(error)") }
         reporter.runFinished(outcome)
         return outcome
+    }
+
+    /// Adds a green run to the memory of solved specs. Bookkeeping: a failure here is logged, not fatal.
+    func remember(_ state: RunState) {
+        let files = state.files.filter { state.sourcePaths.contains($0) || state.testPaths.contains($0) }
+        let solution = SolvedSpec(
+            runID: state.runID.rawValue, spec: (state.files.text(".forge/spec.md") ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            language: profile.name,
+            prd: state.files.text(".forge/prd.json") ?? "", design: state.files.text(".forge/design.json") ?? "",
+            files: Dictionary(uniqueKeysWithValues: files.paths.compactMap { path in files.text(path).map { (path, $0) } }))
+        do { try store.remember(solution) } catch { logger.warning("could not remember the solution: \(error)") }
     }
 
     func template(_ role: String) throws -> PromptTemplate {

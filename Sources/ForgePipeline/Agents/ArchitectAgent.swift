@@ -1,6 +1,7 @@
 import ForgeCore
 import ForgePrompts
 import ForgeSandbox
+import ForgeStore
 import Foundation
 
 /// The architect: turns the PRD into a design — which source files to write, what each exposes.
@@ -14,13 +15,16 @@ struct ArchitectAgent {
     let renderer = PromptRenderer()
     static let maxFiles = 6
 
-    func writeDesign(spec: String, prd: PRD, conversation: StageConversation) async throws -> Design {
-        let prompt = try renderer.render(template, context: [
+    /// - Parameter example: a remembered solution to a similar spec, shown as a worked example.
+    func writeDesign(spec: String, prd: PRD, example: SolvedSpec? = nil, conversation: StageConversation) async throws -> Design {
+        var context: PromptContext = [
             "spec": .string(spec),
             "prd": prd.promptValue,
             "language": .string(profile.name),
             "extension": .string(profile.sourceExtension),
-        ])
+        ]
+        if let example { context["example"] = .object(["spec": .string(example.spec), "design": .string(example.design)]) }
+        let prompt = try renderer.render(template, context: context)
         let value = try await conversation.askJSON(prompt, schema: Design.schema, maxTokens: 700)
         let proposed = try value.decode(as: Design.self, stage: .architect)
         return try normalise(proposed, spec: spec)

@@ -68,7 +68,7 @@ public final class Pipeline {
     /// fix loop continues from the last fix iteration, within the (possibly new) iteration budget.
     ///
     /// - Throws: ``ForgeError`` when the run is unknown, belongs to another repository, or already passed.
-    public func resume(runID: String, maxIterations: Int? = nil, tokenBudget: Int? = nil) async throws -> RunOutcome {
+    public func resume(runID: String, limits: ResumeLimits = ResumeLimits()) async throws -> RunOutcome {
         guard var record = try store.run(id: runID) else {
             throw ForgeError(.notFound, "no run '\(runID)' in the forge database", hint: "forge log lists the runs")
         }
@@ -79,11 +79,12 @@ public final class Pipeline {
         for role in ["pm", "architect", "developer", "tests", "analyst", "fix"] { _ = try template(role) }
         let earlierSeconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) } ?? 0
         record.status = .running
-        record.maxIterations = maxIterations ?? record.maxIterations
+        record.maxIterations = limits.maxIterations ?? record.maxIterations
         record.finishedAt = nil
         try store.updateRun(record)
-        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: tokenBudget,
-                                        baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit)
+        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: limits.tokenBudget,
+                                        baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit,
+                                        costBudget: limits.costBudget, prices: limits.prices, timeBudget: limits.timeBudget)
         return await execute(settings, state: state, record: record,
                              spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
                              earlierSeconds: earlierSeconds)
@@ -133,6 +134,7 @@ public final class Pipeline {
         record.testsFailed = state.lastReport.map { $0.failed + $0.errors }
         record.promptTokens = usage.promptTokens
         record.completionTokens = usage.completionTokens
+        record.costUSD = outcome.cost
         record.finishedAt = Date()
         record.exitCode = Int(outcome.exitStatus.rawValue)
         do { try store.updateRun(record) } catch { logger.warning("could not record the run's end: \(error)") }

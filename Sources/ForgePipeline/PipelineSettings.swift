@@ -49,3 +49,22 @@ public struct ModelPrices: Sendable, Equatable {
         (Double(usage.promptTokens) * prompt + Double(usage.completionTokens) * completion) / 1_000_000
     }
 }
+
+/// What a resumed run may spend, in total (including before the resume); nil keeps the run's own
+/// iteration budget and sets no other limit.
+public struct ResumeLimits: Sendable {
+    public var maxIterations: Int?
+    public var tokenBudget: Int?
+    public var costBudget: Double?
+    public var prices: ModelPrices?
+    public var timeBudget: Double?
+
+    public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
+                timeBudget: Double? = nil) {
+        self.maxIterations = maxIterations
+        self.tokenBudget = tokenBudget
+        self.costBudget = costBudget
+        self.prices = prices
+        self.timeBudget = timeBudget
+    }
+}

@@ -118,3 +118,27 @@ import Testing
         ])
     }
 }
+
+@Suite struct BudgetOptionsTests {
+    @Test func durationsReadLikePeopleWriteThem() {
+        #expect(BudgetOptions.seconds("90s") == 90)
+        #expect(BudgetOptions.seconds("20m") == 1200)
+        #expect(BudgetOptions.seconds("1.5h") == 5400)
+        #expect(BudgetOptions.seconds("600") == 600)
+        #expect(BudgetOptions.seconds("soon") == nil)
+        #expect(BudgetOptions.seconds("-5m") == nil)
+    }
+
+    @Test func aTimeBudgetEndsTheRunWithExitOne() async throws {
+        let temporary = try TemporaryRepository()
+        defer { temporary.remove() }
+        let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path
+        let build = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--time-budget", "1ms",
+                                               "--db", temporary.databasePath.path, "--json", CLIBuildTests.spec], in: temporary.root)
+        #expect(build.status == 1, "\(build.stderr)")
+        #expect(build.stdout.contains("time budget spent"))
+        let bad = try await ForgeBinary.run(["build", "--time-budget", "soon", "x"], in: temporary.root)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("is not a duration"))
+    }
+}

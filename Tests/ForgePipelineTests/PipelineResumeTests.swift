@@ -25,7 +25,7 @@ import Testing
         // A new process: new pipeline, new replay of the same cassette, only the branch and the store to go on.
         let replay = try ReplayModel(cassette: cassette)
         let resumed = try await makePipeline(repository: repo.root, model: replay, store: store)
-            .resume(runID: first.runID.rawValue, maxIterations: 2)
+            .resume(runID: first.runID.rawValue, limits: ResumeLimits(maxIterations: 2))
 
         #expect(resumed.runID == first.runID)
         #expect(resumed.status == .failed)

@@ -120,7 +120,7 @@ extension Pipeline {
 
         let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
         if broken.isEmpty { state.working = candidate }
-        if let best = state.best, candidate.isBetter(than: best) { state.best = candidate }
+        if let best = state.best, candidate.isBetter(than: best, strong: strongEvidencePrefix) { state.best = candidate }
         state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.trailerValue,
                                          rootCause: CommitMessage.oneLine(diagnosis.rootCause), broke: broken))
         return noteSignature(FailureSignature(fixReport), settings: settings, state: &state)
@@ -145,7 +145,8 @@ extension Pipeline {
     /// Ends the loop on the best version seen: if the tip is worse, one more commit restores the best
     /// candidate (tested again, so its trailer reports a real run).
     func keepBest(_ reason: String, state: inout RunState, ledger: UsageLedger) async throws -> String {
-        guard let best = state.best, let last = state.lastReport, Candidate.isBetter(best.report, than: last) else { return reason }
+        guard let best = state.best, let last = state.lastReport,
+              Candidate.isBetter(best.report, than: last, strong: strongEvidencePrefix) else { return reason }
         let restore = best.files.filter { best.files[$0] != state.files[$0] }
         guard !restore.isEmpty else { return reason }
         let report = try await verify(changes: restore, iteration: state.iterations, state: &state)
@@ -163,6 +164,14 @@ extension Pipeline {
         let problems = (profile.testRules?.violations(in: content, module: module, names: names) ?? [])
             + AcceptanceExamples(criteria: state.prd?.acceptanceCriteria ?? []).contradictions(in: content)
         return problems.isEmpty ? try await vacuousTests(path: path, content: content, state: state) : problems
+    }
+
+    /// Test names from the spec's own examples (`test_spec_examples::…`), which rank candidates first.
+    var strongEvidencePrefix: String? {
+        guard let file = profile.testRules?.examplesFile else { return nil }
+        let name = file.split(separator: "/").last.map(String.init) ?? file
+        let stem = name.split(separator: ".").dropLast().joined(separator: ".")
+        return stem + "::"
     }
 
     /// The files a fix works on: sources, tests and the test lock.

@@ -76,6 +76,12 @@ extension Pipeline {
                 }
                 try tests.set(written.path, text: written.content)
             }
+            // The spec's own examples become a test file forge writes itself: the strongest evidence.
+            let stated = SpecExamples.parse(spec).map { (call: $0.call, expected: $0.expected) }
+            let modules = state.sourcePaths.map { TestWriterAgent.importName(for: $0, sourceExtension: profile.sourceExtension) }
+            if let examplesFile = profile.testRules?.examplesTestFile(stated, modules: modules), tests[examplesFile.path] == nil {
+                try tests.set(examplesFile.path, text: examplesFile.content)
+            }
             state.testPaths = tests.paths
             state.lockedTests = Dictionary(uniqueKeysWithValues: tests.paths.map { ($0, SHA256.hex(tests[$0]!)) })
             try tests.set(TestLock.path, text: TestLock(files: state.lockedTests).json)

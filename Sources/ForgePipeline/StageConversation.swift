@@ -1,3 +1,4 @@
+import Foundation
 import ForgeCore
 import ForgeLLM
 import ForgePrompts
@@ -21,7 +22,8 @@ struct StageConversation {
     /// The schema goes to the provider as a constraint when it supports one; otherwise the template's
     /// own description of the keys has to do, and fenced or prose-wrapped answers are accepted.
     /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
-    func askJSON(_ prompt: RenderedPrompt, schema: OutputSchema, maxTokens: Int) async throws -> JSONValue {
+    func askJSON(_ prompt: RenderedPrompt, schema: OutputSchema, maxTokens: Int,
+                 check: (JSONValue) -> [String] = { _ in [] }) async throws -> JSONValue {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         let constraint = model.supportsJSONSchema ? schema.json : nil
         var problem = ""
@@ -32,8 +34,10 @@ struct StageConversation {
             switch OutputExtractor.json(from: answer) {
             case .success(let value):
                 let violations = schema.violations(of: value)
-                if violations.isEmpty { return value }
-                problem = "the JSON does not match the \(schema.name) schema: " + violations.prefix(5).joined(separator: "; ")
+                let problems = violations.isEmpty ? check(value) : []
+                if violations.isEmpty && problems.isEmpty { return value }
+                problem = violations.isEmpty ? problems.joined(separator: "; ")
+                    : "the JSON does not match the \(schema.name) schema: " + violations.prefix(5).joined(separator: "; ")
             case .failure(let failure):
                 problem = failure.reason
             }
@@ -90,7 +94,14 @@ struct StageConversation {
         if let current, let edit = SearchReplaceEdit.parse(answer) {
             return edit.apply(to: current, path: path)
         }
-        if let code = OutputExtractor.code(from: answer, path: path, language: language) { return .success(code) }
-        return .failure(ExtractionFailure("the answer had no code block"))
+        guard let code = OutputExtractor.code(from: answer, path: path, language: language) else {
+            return .failure(ExtractionFailure("the answer had no code block"))
+        }
+        // A half-formed search/replace answer must not be taken for the file it was meant to edit.
+        let markers = ["<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE"]
+        if code.split(separator: "\n").contains(where: { line in markers.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }) {
+            return .failure(ExtractionFailure("the code contains search/replace markers without a complete block; send either the whole file or complete blocks (file name, <<<<<<< SEARCH, =======, >>>>>>> REPLACE)"))
+        }
+        return .success(code)
     }
 }

@@ -26,6 +26,14 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// a stub (`{modules}`: the import names, as a list literal). Tests that still pass check nothing.
     public var stubFile: String?
     public var stubContent: String?
+    /// How forge writes the spec's own examples as a test file: the file, its header (`{imports}`:
+    /// one `examplesImport` line per module), and one case per example (`{n}`, `{call}`,
+    /// `{expected}`), with a variant for numeric results compared approximately.
+    public var examplesFile: String?
+    public var examplesHeader: String?
+    public var examplesImport: String?
+    public var exampleCase: String?
+    public var exampleCaseApproximate: String?
 
     public struct UsageRequirement: Sendable, Equatable, Codable {
         public var uses: String
@@ -40,7 +48,9 @@ public struct TestFileRules: Sendable, Equatable, Codable {
 
     public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil,
                 sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = [],
-                skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil) {
+                skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
+                examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
+                exampleCase: String? = nil, exampleCaseApproximate: String? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
@@ -50,12 +60,19 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         self.protectedFiles = protectedFiles
         self.stubFile = stubFile
         self.stubContent = stubContent
+        self.examplesFile = examplesFile
+        self.examplesHeader = examplesHeader
+        self.examplesImport = examplesImport
+        self.exampleCase = exampleCase
+        self.exampleCaseApproximate = exampleCaseApproximate
     }
 
     enum CodingKeys: String, CodingKey {
         case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
         case sourceForbiddenPatterns = "source_forbidden_patterns", usageRequirements = "usage_requirements"
         case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
+        case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
+        case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +86,34 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         protectedFiles = try container.decodeIfPresent([String].self, forKey: .protectedFiles) ?? []
         stubFile = try container.decodeIfPresent(String.self, forKey: .stubFile)
         stubContent = try container.decodeIfPresent(String.self, forKey: .stubContent)
+        examplesFile = try container.decodeIfPresent(String.self, forKey: .examplesFile)
+        examplesHeader = try container.decodeIfPresent(String.self, forKey: .examplesHeader)
+        examplesImport = try container.decodeIfPresent(String.self, forKey: .examplesImport)
+        exampleCase = try container.decodeIfPresent(String.self, forKey: .exampleCase)
+        exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
+    }
+
+    /// The test file for `examples` (call, expected) against `modules`, or nil when the profile
+    /// cannot write one or there are no examples.
+    public func examplesTestFile(_ examples: [(call: String, expected: String)], modules: [String]) -> (path: String, content: String)? {
+        guard let examplesFile, let exampleCase, !examples.isEmpty else { return nil }
+        let imports = modules.map { (examplesImport ?? "").replacingOccurrences(of: "{module}", with: $0) }.joined(separator: "\n")
+        var content = (examplesHeader ?? "").replacingOccurrences(of: "{imports}", with: imports)
+        for (number, example) in examples.enumerated() {
+            let template = Self.isNumeric(example.expected) ? (exampleCaseApproximate ?? exampleCase) : exampleCase
+            content += template.replacingOccurrences(of: "{n}", with: String(number + 1))
+                .replacingOccurrences(of: "{call}", with: example.call)
+                .replacingOccurrences(of: "{expected}", with: example.expected)
+        }
+        return (examplesFile, content)
+    }
+
+    /// A number with a fraction or exponent, or a list/tuple of numbers with one: compared approximately.
+    static func isNumeric(_ value: String) -> Bool {
+        let number = #"-?\d+(\.\d+)?([eE][-+]?\d+)?"#
+        let pattern = "^[\\[(]?\\s*\(number)(\\s*,\\s*\(number))*\\s*,?\\s*[\\])]?$"
+        guard value.range(of: pattern, options: .regularExpression) != nil else { return false }
+        return value.contains(".") || value.lowercased().contains("e")
     }
 
     /// The first skip or excuse marker in `content`, as written.

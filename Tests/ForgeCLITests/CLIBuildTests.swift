@@ -142,3 +142,30 @@ import Testing
         #expect(bad.stderr.contains("is not a duration"))
     }
 }
+
+@Suite struct CLIBenchTests {
+    @Test func benchPrintsTheJSONTheIssueAsksFor() async throws {
+        let tasks = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/bench/humaneval-3").path
+        let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/bench-single-shot.json").path
+        let bench = try await ForgeBinary.run(["bench", tasks, "--mode", "single-shot", "--limit", "2", "--provider", "replay",
+                                               "--cassette", cassette, "--json"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["tasks"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(Set(row.keys) == ["id", "passed", "iterations", "tokens", "cost", "seconds", "stop_reason"])
+        }
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["mode"] as? String == "single-shot")
+        #expect(summary["total"] as? Int == 2)
+        #expect(Set(summary.keys) == ["mode", "passed", "total", "pass_rate"])
+
+        let table = try await ForgeBinary.run(["bench", tasks, "--mode", "single-shot", "--limit", "1", "--provider", "replay",
+                                               "--cassette", cassette])
+        #expect(table.stdout.contains("TASK"))
+        #expect(table.stdout.contains("single-shot: "))
+        let wrong = try await ForgeBinary.run(["bench", tasks, "--mode", "twice"])
+        #expect(wrong.status == 2)
+    }
+}

@@ -39,7 +39,7 @@ struct ArchitectAgent {
             seen.insert(clean)
             files.append(Design.File(path: clean, purpose: purpose))
         }
-        for named in filesNamed(in: spec) { add(named, design.files.first { $0.path == named }?.purpose ?? "named in the spec") }
+        for named in Self.filesNamed(in: spec, sourceExtension: profile.sourceExtension) { add(named, design.files.first { $0.path == named }?.purpose ?? "named in the spec") }
         for file in design.files { add(file.path, file.purpose) }
         guard !files.isEmpty else {
             throw ForgeError(
@@ -63,8 +63,8 @@ struct ArchitectAgent {
     }
 
     /// Paths like `textstats.py` or `pkg/util.py` that the spec mentions.
-    private func filesNamed(in spec: String) -> [String] {
-        let pattern = "[A-Za-z0-9_][A-Za-z0-9_./-]*\\.\(NSRegularExpression.escapedPattern(for: profile.sourceExtension))\\b"
+    static func filesNamed(in spec: String, sourceExtension: String) -> [String] {
+        let pattern = "[A-Za-z0-9_][A-Za-z0-9_./-]*\\.\(NSRegularExpression.escapedPattern(for: sourceExtension))\\b"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let range = NSRange(spec.startIndex..., in: spec)
         return regex.matches(in: spec, range: range).compactMap { Range($0.range, in: spec).map { String(spec[$0]) } }

@@ -13,7 +13,11 @@ struct PMAgent {
         var context: PromptContext = ["spec": .string(spec), "language": .string(language)]
         if let example { context["example"] = .object(["spec": .string(example.spec), "prd": .string(example.prd)]) }
         let prompt = try renderer.render(template, context: context)
-        let value = try await conversation.askJSON(prompt, schema: PRD.schema, maxTokens: 900)
+        let stated = SpecExamples.parse(spec)
+        let value = try await conversation.askJSON(prompt, schema: PRD.schema, maxTokens: 900) { value in
+            let criteria = (value["acceptance_criteria"]?.arrayValue ?? []).compactMap(\.stringValue)
+            return AcceptanceExamples.criteriaContradicting(stated, criteria: criteria)
+        }
         var prd = try value.decode(as: PRD.self, stage: .pm)
         prd.acceptanceCriteria = prd.acceptanceCriteria.map(\.trimmed).filter { !$0.isEmpty }
         guard !prd.acceptanceCriteria.isEmpty else {

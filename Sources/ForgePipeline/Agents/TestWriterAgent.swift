@@ -49,7 +49,7 @@ struct TestWriterAgent {
             "purpose": .string(file.purpose),
             "test_path": .string(path),
         ])
-        let examples = AcceptanceExamples(criteria: prd.acceptanceCriteria)
+        let examples = AcceptanceExamples(spec: SpecExamples.parse(spec), criteria: prd.acceptanceCriteria)
         let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500) { code in
             let problems = (profile.testRules?.violations(in: code, module: module, names: names) ?? []) + examples.contradictions(in: code)
                 + (profile.testRules?.skipMarker(in: code).map { ["the tests use `\($0)`: forge counts only tests that run and pass"] } ?? [])

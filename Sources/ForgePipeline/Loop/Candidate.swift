@@ -11,13 +11,20 @@ struct Candidate {
     /// The fix iteration that produced it (0: the developer's first code).
     var iteration: Int
 
-    /// Ordered by: all passing, then more tests passing, then fewer failing.
-    func isBetter(than other: Candidate) -> Bool {
-        Self.isBetter(report, than: other.report)
+    /// Ordered by: all passing; then more of the spec's own examples passing (tests whose names start
+    /// with `strong`: they are what the user stated, the rest may be invented); then more tests
+    /// passing; then fewer failing. On a tie the earlier candidate stays: churn is not progress.
+    func isBetter(than other: Candidate, strong: String?) -> Bool {
+        Self.isBetter(report, than: other.report, strong: strong)
     }
 
-    static func isBetter(_ a: TestReport, than b: TestReport) -> Bool {
+    static func isBetter(_ a: TestReport, than b: TestReport, strong: String?) -> Bool {
         if a.allPassed != b.allPassed { return a.allPassed }
+        if let strong {
+            let strongA = a.cases.count { $0.outcome == .passed && $0.name.hasPrefix(strong) }
+            let strongB = b.cases.count { $0.outcome == .passed && $0.name.hasPrefix(strong) }
+            if strongA != strongB { return strongA > strongB }
+        }
         if a.passed != b.passed { return a.passed > b.passed }
         return a.failed + a.errors < b.failed + b.errors
     }

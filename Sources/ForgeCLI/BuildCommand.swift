@@ -31,11 +31,7 @@ struct BuildCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Language profile from Sandboxes/ (default: config, else python).", valueName: "name"))
     var language: String?
 
-    @Option(name: .customLong("max-iterations"), help: "Fix iterations allowed after the first test run (default: config, else 4).")
-    var maxIterations: Int?
-
-    @Option(name: .customLong("token-budget"), help: "Stop before a model call that could push the run past this many tokens.")
-    var tokenBudget: Int?
+    @OptionGroup var budget: BudgetOptions
 
     @Option(help: ArgumentHelp("Start the branch here instead of HEAD.", valueName: "revision"))
     var base: String?
@@ -48,8 +44,6 @@ struct BuildCommand: AsyncParsableCommand {
     func validate() throws {
         if spec != nil && specFile != nil { throw ValidationError("give the spec as an argument or with --spec-file, not both") }
         if spec == nil && specFile == nil { throw ValidationError("missing the spec: forge build \"what to build\" (or --spec-file PATH)") }
-        if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }
-        if let tokenBudget, tokenBudget <= 0 { throw ValidationError("--token-budget must be positive") }
     }
 
     func run() async throws {
@@ -59,8 +53,10 @@ struct BuildCommand: AsyncParsableCommand {
                                                            sandbox: sandbox)
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let settings = PipelineSettings(
-            spec: specText, maxIterations: maxIterations ?? assembly.config.maxIterations ?? 4,
-            tokenBudget: tokenBudget ?? assembly.config.tokenBudget, baseRevision: base)
+            spec: specText, maxIterations: budget.maxIterations ?? assembly.config.maxIterations ?? 4,
+            tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget, baseRevision: base,
+            costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
+            timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let outcome = try await Interruptible.run { try await pipeline.run(settings) }
         OutcomePrinter(json: target.json).print(outcome)

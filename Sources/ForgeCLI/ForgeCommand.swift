@@ -20,7 +20,7 @@ public struct ForgeCommand: AsyncParsableCommand {
               forge log               (the runs; forge log RUN for one run's stages)
             """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, ResumeCommand.self, LogCommand.self, ModelCommand.self, DoctorCommand.self,
+        subcommands: [BuildCommand.self, ResumeCommand.self, LogCommand.self, BenchCommand.self, ModelCommand.self, DoctorCommand.self,
                       SandboxCommandGroup.self]
     )
 

@@ -22,7 +22,8 @@ struct OutcomePrinter {
         case .interrupted: lines.append("■ interrupted — run \(o.runID); continue with: forge resume \(o.runID)")
         case .error: lines.append("✘ run \(o.runID) stopped: \(o.error?.description ?? o.stopReason)")
         }
-        lines.append("  tokens \(o.usage.trailerValue) (prompt+completion), \(o.commits.count) commit(s) on \(o.branch)")
+        let cost = o.cost > 0 ? String(format: ", $%.4f", o.cost) : ""
+        lines.append("  tokens \(o.usage.trailerValue) (prompt+completion)\(cost), \(TerminalReporter.duration(o.seconds)), \(o.commits.count) commit(s) on \(o.branch)")
         if !o.commits.isEmpty {
             let base = o.base?.short ?? "\(o.branch)~\(o.commits.count)"
             lines.append("  review:  git log --stat \(o.base == nil ? o.branch : "\(base)..\(o.branch)")")
@@ -43,6 +44,8 @@ struct OutcomePrinter {
             "iterations": .number(Double(o.iterations)),
             "commits": .array(o.commits.map { .string($0.hex) }),
             "tokens": .object(["prompt": .number(Double(o.usage.promptTokens)), "completion": .number(Double(o.usage.completionTokens))]),
+            "cost_usd": .number(o.cost),
+            "seconds": .number((o.seconds * 10).rounded() / 10),
         ]
         if let base = o.base { object["base"] = .string(base.hex) }
         if let report = o.lastReport {

@@ -57,6 +57,11 @@ struct PipelineAssembly {
                                             baseURL: options.baseURL, cassette: options.cassette, record: options.record))
     }
 
+    func prices(for model: any ChatModel) -> ModelPrices? {
+        ProviderFactory(config: config, paths: paths, environment: [:], logger: logger, status: { _ in })
+            .prices(forProvider: model.providerName)
+    }
+
     func pipeline(model: any ChatModel, reporter: TerminalReporter) -> Pipeline {
         Pipeline(repository: repository, model: model, templates: templates, profile: profile, verifier: verifier,
                  store: store, reporter: reporter, logger: logger)

@@ -1,5 +1,6 @@
 import ForgeCore
 import ForgeLLM
+import ForgePipeline
 import Foundation
 import Logging
 
@@ -24,10 +25,19 @@ struct ProviderFactory {
     let status: @Sendable (String) -> Void
 
     static let builtIn: [String: ForgeConfig.Provider] = [
-        "openai": .init(baseURL: "https://api.openai.com/v1", model: "gpt-4o-mini", apiKeyEnv: "OPENAI_API_KEY", jsonMode: "openai"),
+        "openai": .init(baseURL: "https://api.openai.com/v1", model: "gpt-4o-mini", apiKeyEnv: "OPENAI_API_KEY", jsonMode: "openai",
+                        pricePrompt: 0.15, priceCompletion: 0.60),
         "ollama": .init(baseURL: "http://127.0.0.1:11434/v1", model: "qwen2.5-coder:1.5b", jsonMode: "none"),
     ]
     static let localModelName = "qwen2.5-coder-1.5b-instruct"
+
+    /// The prices of a provider's model, from config or the built-in table; nil when free or unknown
+    /// (the local model and replays cost nothing).
+    func prices(forProvider name: String) -> ModelPrices? {
+        let settings = Self.builtIn[name].map { $0.overlaid(with: config.providers[name] ?? .init()) } ?? config.providers[name]
+        guard let prompt = settings?.pricePrompt, let completion = settings?.priceCompletion else { return nil }
+        return ModelPrices(prompt: prompt, completion: completion)
+    }
 
     func make(_ choice: Choice) async throws -> any ChatModel {
         let model = try await makeBase(choice)

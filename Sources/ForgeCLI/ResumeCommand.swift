@@ -11,18 +11,15 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract: "Continue an interrupted or failed run where its branch left off.",
         discussion: """
             Stages already committed on forge/<run-id> are kept; the run continues with the next \
-            stage, or with the next fix iteration. Raise --max-iterations to give a failed run more fixes.
+            stage, or with the next fix iteration. Raise --max-iterations to give a failed run more fixes. \
+            Budgets count what the run spent before the resume.
             """
     )
 
     @Argument(help: "The run id (or a unique prefix), as shown by forge log.")
     var run: String
 
-    @Option(name: .customLong("max-iterations"), help: "New fix-iteration budget (default: the run's own).")
-    var maxIterations: Int?
-
-    @Option(name: .customLong("token-budget"), help: "Token budget for the whole run, including what it already spent.")
-    var tokenBudget: Int?
+    @OptionGroup var budget: BudgetOptions
 
     @OptionGroup var target: RunTargetOptions
     @OptionGroup var providerOptions: ProviderOptions
@@ -40,9 +37,11 @@ struct ResumeCommand: AsyncParsableCommand {
         let model = try await assembly.model(providerOptions, reporter: reporter)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let runID = run
-        let iterations = maxIterations
-        let budget = tokenBudget ?? assembly.config.tokenBudget
-        let outcome = try await Interruptible.run { try await pipeline.resume(runID: runID, maxIterations: iterations, tokenBudget: budget) }
+        // Budgets cover the whole run, including what it spent before the resume.
+        let limits = ResumeLimits(maxIterations: budget.maxIterations, tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget,
+                                  costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
+                                  timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds)
+        let outcome = try await Interruptible.run { try await pipeline.resume(runID: runID, limits: limits) }
         OutcomePrinter(json: target.json).print(outcome)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }
     }

@@ -17,7 +17,8 @@ struct RunDetailText {
         var timing = "  started:  \(Self.timestamp(record.startedAt))"
         if let finished = record.finishedAt { timing += ", took \(Self.duration(finished.timeIntervalSince(record.startedAt)))" }
         lines.append(timing)
-        lines.append("  fixes:    \(record.iterations) of \(record.maxIterations); tokens \(record.promptTokens)+\(record.completionTokens) in \(calls.count) model call(s)")
+        let cost = record.costUSD > 0 ? String(format: ", $%.4f", record.costUSD) : ""
+        lines.append("  fixes:    \(record.iterations) of \(record.maxIterations); tokens \(record.promptTokens)+\(record.completionTokens)\(cost) in \(calls.count) model call(s)")
         if commits.isEmpty {
             lines.append("\n  (no commits on \(record.branch), or the repository moved)")
         } else {
@@ -71,6 +72,7 @@ struct RunDetailJSON {
             "provider": .string(run.provider), "model": .string(run.model), "language": .string(run.language),
             "iterations": .number(Double(run.iterations)), "max_iterations": .number(Double(run.maxIterations)),
             "tokens": .object(["prompt": .number(Double(run.promptTokens)), "completion": .number(Double(run.completionTokens))]),
+            "cost_usd": .number(run.costUSD),
             "started_at": .string(ISO8601DateFormatter().string(from: run.startedAt)),
         ]
         if let reason = run.stopReason { object["stop_reason"] = .string(reason) }

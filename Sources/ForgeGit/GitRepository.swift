@@ -34,6 +34,18 @@ public final class GitRepository {
         try open(directory, flags: GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue)
     }
 
+    /// Creates a new, empty repository (HEAD unborn) in `directory`, which may already exist.
+    ///
+    /// For scratch repositories forge owns, such as one per `forge bench` task; forge never creates a
+    /// repository in a place the user gave it.
+    public static func initialize(at directory: URL) throws -> GitRepository {
+        LibGit2.ensureInitialized()
+        var repository: OpaquePointer?
+        try LibGit2.check(git_repository_init(&repository, directory.standardizedFileURL.path, 0),
+                          "creating a git repository at '\(directory.path)'", hint: "check that the directory is writable")
+        return GitRepository(repository!)
+    }
+
     private static func open(_ directory: URL, flags: UInt32) throws -> GitRepository {
         LibGit2.ensureInitialized()
         let path = directory.standardizedFileURL.path

@@ -21,6 +21,22 @@ struct AcceptanceExamples {
         examples = criteria.compactMap(Self.example(in:))
     }
 
+    /// The spec's own examples first (they win where both speak), then the PRD's.
+    init(spec: [Example], criteria: [String]) {
+        let stated = Set(spec.map { Self.normalise($0.call) })
+        examples = spec + criteria.compactMap(Self.example(in:)).filter { !stated.contains(Self.normalise($0.call)) }
+    }
+
+    /// PRD criteria that contradict an example the spec itself states.
+    static func criteriaContradicting(_ spec: [Example], criteria: [String]) -> [String] {
+        criteria.compactMap { criterion in
+            guard let example = example(in: criterion),
+                  let stated = spec.first(where: { normalise($0.call) == normalise(example.call) }),
+                  !sameValue(stated.expected, example.expected) else { return nil }
+            return "the acceptance criterion \"\(criterion)\" contradicts the spec's own example: \(stated.call) returns \(stated.expected)"
+        }
+    }
+
     /// `f(args) returns VALUE` (also "should return", "==", "->", "gives"), where VALUE looks like a
     /// literal: a number, a string, a list/tuple/dict, True/False/None.
     static func example(in criterion: String) -> Example? {

@@ -36,7 +36,8 @@ public struct CommitMessage: Sendable, Equatable {
             ("Forge-Stage", stage.rawValue),
             ("Forge-Iteration", String(iteration)),
         ]
-        result += promptVariants.map { ("Forge-Prompt-Variant", $0) }
+        // A commit no template shaped (restoring the best version) says so rather than omitting the key.
+        result += (promptVariants.isEmpty ? ["none"] : promptVariants).map { ("Forge-Prompt-Variant", $0) }
         result += [
             ("Forge-Model", model),
             ("Forge-Tests", tests?.trailerValue ?? "not run"),

@@ -68,7 +68,7 @@ public final class Pipeline {
     /// fix loop continues from the last fix iteration, within the (possibly new) iteration budget.
     ///
     /// - Throws: ``ForgeError`` when the run is unknown, belongs to another repository, or already passed.
-    public func resume(runID: String, maxIterations: Int? = nil, tokenBudget: Int? = nil) async throws -> RunOutcome {
+    public func resume(runID: String, limits: ResumeLimits = ResumeLimits()) async throws -> RunOutcome {
         guard var record = try store.run(id: runID) else {
             throw ForgeError(.notFound, "no run '\(runID)' in the forge database", hint: "forge log lists the runs")
         }
@@ -77,23 +77,28 @@ public final class Pipeline {
         }
         let state = try RunStateLoader(repository: repository).load(record)
         for role in ["pm", "architect", "developer", "tests", "analyst", "fix"] { _ = try template(role) }
+        let earlierSeconds = record.finishedAt.map { $0.timeIntervalSince(record.startedAt) } ?? 0
         record.status = .running
-        record.maxIterations = maxIterations ?? record.maxIterations
+        record.maxIterations = limits.maxIterations ?? record.maxIterations
         record.finishedAt = nil
         try store.updateRun(record)
-        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: tokenBudget,
-                                        baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit)
+        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: limits.tokenBudget,
+                                        baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit,
+                                        costBudget: limits.costBudget, prices: limits.prices, timeBudget: limits.timeBudget)
         return await execute(settings, state: state, record: record,
-                             spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens))
+                             spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
+                             earlierSeconds: earlierSeconds)
     }
 
     /// Runs the stages from `state` on, then records and reports how the run ended.
-    func execute(_ settings: PipelineSettings, state initial: RunState, record initialRecord: RunRecord, spent: Usage) async -> RunOutcome {
+    func execute(_ settings: PipelineSettings, state initial: RunState, record initialRecord: RunRecord, spent: Usage,
+                 earlierSeconds: Double = 0) async -> RunOutcome {
         var record = initialRecord
         var state = initial
         let runID = state.runID
         reporter.runStarted(runID: runID, branch: state.branch, base: state.base, language: profile.name, model: modelLabel)
-        let ledger = UsageLedger(budget: settings.tokenBudget, spent: spent)
+        let ledger = UsageLedger(budget: settings.tokenBudget, spent: spent, costBudget: settings.costBudget,
+                                 prices: settings.prices, timeBudget: settings.timeBudget, earlierSeconds: earlierSeconds)
         var status = RunOutcome.Status.failed
         var stopReason: String
         var failure: ForgeError?
@@ -116,11 +121,12 @@ public final class Pipeline {
             failure = ForgeError(.stageFailed, "run \(runID) failed: \(error)")
         }
 
+        if status == .passed { remember(state) }
         let usage = await ledger.total
         let outcome = RunOutcome(
             runID: runID, branch: state.branch, base: state.base, status: status, stopReason: stopReason,
-            iterations: state.iterations, lastReport: state.lastReport, usage: usage, commits: state.commits,
-            tip: state.tip, error: failure)
+            iterations: state.iterations, lastReport: state.lastReport, usage: usage, cost: await ledger.cost,
+            seconds: await ledger.elapsed, commits: state.commits, tip: state.tip, error: failure)
         record.status = RunStatus(rawValue: status.rawValue) ?? .error
         record.stopReason = stopReason
         record.iterations = state.iterations
@@ -128,11 +134,23 @@ public final class Pipeline {
         record.testsFailed = state.lastReport.map { $0.failed + $0.errors }
         record.promptTokens = usage.promptTokens
         record.completionTokens = usage.completionTokens
+        record.costUSD = outcome.cost
         record.finishedAt = Date()
         record.exitCode = Int(outcome.exitStatus.rawValue)
         do { try store.updateRun(record) } catch { logger.warning("could not record the run's end: \(error)") }
         reporter.runFinished(outcome)
         return outcome
+    }
+
+    /// Adds a green run to the memory of solved specs. Bookkeeping: a failure here is logged, not fatal.
+    func remember(_ state: RunState) {
+        let files = state.files.filter { state.sourcePaths.contains($0) || state.testPaths.contains($0) }
+        let solution = SolvedSpec(
+            runID: state.runID.rawValue, spec: (state.files.text(".forge/spec.md") ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+            language: profile.name,
+            prd: state.files.text(".forge/prd.json") ?? "", design: state.files.text(".forge/design.json") ?? "",
+            files: Dictionary(uniqueKeysWithValues: files.paths.compactMap { path in files.text(path).map { (path, $0) } }))
+        do { try store.remember(solution) } catch { logger.warning("could not remember the solution: \(error)") }
     }
 
     func template(_ role: String) throws -> PromptTemplate {

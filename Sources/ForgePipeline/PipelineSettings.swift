@@ -11,12 +11,60 @@ public struct PipelineSettings: Sendable {
     public var baseRevision: String?
     /// Sampling seed passed to providers that honour one, so reruns are comparable.
     public var seed: Int?
+    /// Money the run may spend, in USD, at `prices`; nil = no limit.
+    public var costBudget: Double?
+    /// What the model costs; nil = free (the local model).
+    public var prices: ModelPrices?
+    /// Wall-clock seconds the run may take, checked before every model call and fix iteration.
+    public var timeBudget: Double?
+    /// How many test runs in a row may repeat the same failure before the strategy changes (and,
+    /// after the change, before the loop stops as stuck).
+    public var stuckAfter: Int
 
-    public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7) {
+    public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
+                costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
         self.baseRevision = baseRevision
         self.seed = seed
+        self.costBudget = costBudget
+        self.prices = prices
+        self.timeBudget = timeBudget
+        self.stuckAfter = stuckAfter
+    }
+}
+
+/// A model's price in USD per million tokens.
+public struct ModelPrices: Sendable, Equatable {
+    public var prompt: Double
+    public var completion: Double
+
+    public init(prompt: Double, completion: Double) {
+        self.prompt = prompt
+        self.completion = completion
+    }
+
+    public func cost(of usage: Usage) -> Double {
+        (Double(usage.promptTokens) * prompt + Double(usage.completionTokens) * completion) / 1_000_000
+    }
+}
+
+/// What a resumed run may spend, in total (including before the resume); nil keeps the run's own
+/// iteration budget and sets no other limit.
+public struct ResumeLimits: Sendable {
+    public var maxIterations: Int?
+    public var tokenBudget: Int?
+    public var costBudget: Double?
+    public var prices: ModelPrices?
+    public var timeBudget: Double?
+
+    public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
+                timeBudget: Double? = nil) {
+        self.maxIterations = maxIterations
+        self.tokenBudget = tokenBudget
+        self.costBudget = costBudget
+        self.prices = prices
+        self.timeBudget = timeBudget
     }
 }

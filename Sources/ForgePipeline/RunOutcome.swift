@@ -17,6 +17,10 @@ public struct RunOutcome: Sendable {
     public var iterations: Int
     public var lastReport: TestReport?
     public var usage: Usage
+    /// USD at the settings' prices (0 for the local model).
+    public var cost: Double
+    /// Wall-clock seconds, including time spent before a resume.
+    public var seconds: Double
     public var commits: [CommitID]
     public var tip: CommitID?
     /// Set when the run ended on an error (provider, sandbox, stage failure).

@@ -17,6 +17,14 @@ struct RunState {
     /// SHA-256 of each test file when it was locked.
     var lockedTests: [String: String] = [:]
     var lastReport: TestReport?
+    /// The version the next fix starts from: the tip's, unless the last fix broke a passing test and
+    /// was reverted, and the best version seen so far.
+    var working: Candidate?
+    var best: Candidate?
+    /// The last test run's failure signature, and how many runs in a row repeated it.
+    var lastSignature: FailureSignature?
+    var repeats = 0
+    var strategy = FixStrategy.targeted
     /// Stages with a commit on the branch; a resumed run skips them.
     var completedStages = Set<Stage>()
     var iterations = 0

@@ -1,3 +1,4 @@
+import Foundation
 import ForgeCore
 import ForgeLLM
 import ForgePrompts
@@ -21,7 +22,8 @@ struct StageConversation {
     /// The schema goes to the provider as a constraint when it supports one; otherwise the template's
     /// own description of the keys has to do, and fenced or prose-wrapped answers are accepted.
     /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
-    func askJSON(_ prompt: RenderedPrompt, schema: OutputSchema, maxTokens: Int) async throws -> JSONValue {
+    func askJSON(_ prompt: RenderedPrompt, schema: OutputSchema, maxTokens: Int,
+                 check: (JSONValue) -> [String] = { _ in [] }) async throws -> JSONValue {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         let constraint = model.supportsJSONSchema ? schema.json : nil
         var problem = ""
@@ -32,8 +34,10 @@ struct StageConversation {
             switch OutputExtractor.json(from: answer) {
             case .success(let value):
                 let violations = schema.violations(of: value)
-                if violations.isEmpty { return value }
-                problem = "the JSON does not match the \(schema.name) schema: " + violations.prefix(5).joined(separator: "; ")
+                let problems = violations.isEmpty ? check(value) : []
+                if violations.isEmpty && problems.isEmpty { return value }
+                problem = violations.isEmpty ? problems.joined(separator: "; ")
+                    : "the JSON does not match the \(schema.name) schema: " + violations.prefix(5).joined(separator: "; ")
             case .failure(let failure):
                 problem = failure.reason
             }
@@ -51,34 +55,53 @@ struct StageConversation {
             hint: "a larger model usually fixes this: pass --provider/--model, or see the exchange in the cassette with --record")
     }
 
-    /// Asks for the complete contents of one file, delivered in a fenced block.
+    /// Asks for the contents of one file: a fenced block with the whole file, or — when `current` is
+    /// given — search/replace blocks applied exactly to it.
     ///
-    /// - Parameter check: problems with the code that make it unusable (a test file that never
-    ///   imports the module it tests); they are quoted in the repair request.
+    /// - Parameters:
+    ///   - current: the file as it is; nil when the file is new (whole files only).
+    ///   - check: problems that make the result unusable (a test file that never imports its
+    ///     module, a skip marker, tests that pass against stubs); they are quoted in the repair request.
     /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
-    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int,
-                 check: (String) -> [String] = { _ in [] }) async throws -> String {
+    func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int, current: String? = nil,
+                 check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         var problem = ""
         for attempt in 0 ... 1 {
             let request = ChatRequest(purpose: attempt == 0 ? purpose : "\(purpose)-repair", messages: messages,
                                       temperature: temperature, maxTokens: maxTokens, seed: seed)
             let answer = try await model.complete(request).content
-            let repair: String
-            if let code = OutputExtractor.code(from: answer, path: path, language: language) {
-                let problems = check(code)
+            switch Self.code(in: answer, path: path, language: language, current: current) {
+            case .success(let code):
+                let problems = try await check(code)
                 if problems.isEmpty { return code }
                 problem = problems.joined(separator: "; ")
-                repair = "Your \(path) cannot be used: \(problem). Reply with the corrected complete contents of \(path) in one ```\(language) fenced block."
-            } else {
-                problem = "no code block in the answer"
-                repair = "Your answer had no code block. Reply with the complete contents of \(path) in one ```\(language) fenced block."
+            case .failure(let failure):
+                problem = failure.reason
             }
-            messages += [ChatMessage(.assistant, answer), ChatMessage(.user, repair)]
+            messages += [ChatMessage(.assistant, answer), ChatMessage(.user, """
+                Your answer for \(path) cannot be used: \(problem). Reply again with the complete corrected contents of \(path) in one ```\(language) fenced block.
+                """)]
         }
         throw ForgeError(
             .stageFailed,
             "the \(stage.title) stage failed: \(path) was unusable after one repair request (\(problem))",
             hint: "a larger model usually fixes this: pass --provider/--model")
+    }
+
+    /// The file an answer gives: search/replace blocks applied to `current`, else the fenced code.
+    static func code(in answer: String, path: String, language: String, current: String?) -> Result<String, ExtractionFailure> {
+        if let current, let edit = SearchReplaceEdit.parse(answer) {
+            return edit.apply(to: current, path: path)
+        }
+        guard let code = OutputExtractor.code(from: answer, path: path, language: language) else {
+            return .failure(ExtractionFailure("the answer had no code block"))
+        }
+        // A half-formed search/replace answer must not be taken for the file it was meant to edit.
+        let markers = ["<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE"]
+        if code.split(separator: "\n").contains(where: { line in markers.contains { line.trimmingCharacters(in: .whitespaces).hasPrefix($0) } }) {
+            return .failure(ExtractionFailure("the code contains search/replace markers without a complete block; send either the whole file or complete blocks (file name, <<<<<<< SEARCH, =======, >>>>>>> REPLACE)"))
+        }
+        return .success(code)
     }
 }

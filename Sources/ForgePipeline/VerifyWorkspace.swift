@@ -10,7 +10,9 @@ struct VerifyWorkspace {
     let repository: GitRepository
     let verifier: TestVerifier
 
-    func verify(parent: CommitID?, changes: FileSet) async throws -> TestReport {
+    /// - Parameter deleting: paths removed from the tree before the run (forge's own tests, when
+    ///   `forge bench` grades a result with hidden tests only).
+    func verify(parent: CommitID?, changes: FileSet, deleting: [String] = []) async throws -> TestReport {
         let fm = FileManager.default
         let directory = fm.temporaryDirectory.appendingPathComponent("forge-verify-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -21,6 +23,7 @@ struct VerifyWorkspace {
         }
         defer { try? fm.removeItem(at: directory) }
         if let parent { try repository.materialize(parent, into: directory) }
+        for path in deleting { try? fm.removeItem(at: directory.appendingPathComponent(path)) }
         for path in changes.paths {
             let target = directory.appendingPathComponent(path)
             try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

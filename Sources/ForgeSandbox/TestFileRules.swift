@@ -17,6 +17,23 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// "A file that uses X must import X" (`pytest.raises` without `import pytest` fails every
     /// test that reaches it, and a locked test cannot be repaired later).
     public var usageRequirements: [UsageRequirement]
+    /// Markers that skip or excuse tests (`pytest.skip`, `@pytest.mark.xfail`): a fix that adds one
+    /// is rejected, because a skipped test is not a passing one.
+    public var skipPatterns: [String]
+    /// Paths a fix may not create or change (test configuration such as `conftest.py`).
+    public var protectedFiles: [String]
+    /// A file that, written into the workspace, turns every function of the modules under test into
+    /// a stub (`{modules}`: the import names, as a list literal). Tests that still pass check nothing.
+    public var stubFile: String?
+    public var stubContent: String?
+    /// How forge writes the spec's own examples as a test file: the file, its header (`{imports}`:
+    /// one `examplesImport` line per module), and one case per example (`{n}`, `{call}`,
+    /// `{expected}`), with a variant for numeric results compared approximately.
+    public var examplesFile: String?
+    public var examplesHeader: String?
+    public var examplesImport: String?
+    public var exampleCase: String?
+    public var exampleCaseApproximate: String?
 
     public struct UsageRequirement: Sendable, Equatable, Codable {
         public var uses: String
@@ -30,17 +47,32 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     }
 
     public init(importPatterns: [String], definitionPattern: String? = nil, importExample: String? = nil,
-                sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = []) {
+                sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = [],
+                skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
+                examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
+                exampleCase: String? = nil, exampleCaseApproximate: String? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
         self.sourceForbiddenPatterns = sourceForbiddenPatterns
         self.usageRequirements = usageRequirements
+        self.skipPatterns = skipPatterns
+        self.protectedFiles = protectedFiles
+        self.stubFile = stubFile
+        self.stubContent = stubContent
+        self.examplesFile = examplesFile
+        self.examplesHeader = examplesHeader
+        self.examplesImport = examplesImport
+        self.exampleCase = exampleCase
+        self.exampleCaseApproximate = exampleCaseApproximate
     }
 
     enum CodingKeys: String, CodingKey {
         case importPatterns = "import_patterns", definitionPattern = "definition_pattern", importExample = "import_example"
         case sourceForbiddenPatterns = "source_forbidden_patterns", usageRequirements = "usage_requirements"
+        case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
+        case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
+        case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +82,61 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         importExample = try container.decodeIfPresent(String.self, forKey: .importExample)
         sourceForbiddenPatterns = try container.decodeIfPresent([String].self, forKey: .sourceForbiddenPatterns) ?? []
         usageRequirements = try container.decodeIfPresent([UsageRequirement].self, forKey: .usageRequirements) ?? []
+        skipPatterns = try container.decodeIfPresent([String].self, forKey: .skipPatterns) ?? []
+        protectedFiles = try container.decodeIfPresent([String].self, forKey: .protectedFiles) ?? []
+        stubFile = try container.decodeIfPresent(String.self, forKey: .stubFile)
+        stubContent = try container.decodeIfPresent(String.self, forKey: .stubContent)
+        examplesFile = try container.decodeIfPresent(String.self, forKey: .examplesFile)
+        examplesHeader = try container.decodeIfPresent(String.self, forKey: .examplesHeader)
+        examplesImport = try container.decodeIfPresent(String.self, forKey: .examplesImport)
+        exampleCase = try container.decodeIfPresent(String.self, forKey: .exampleCase)
+        exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
+    }
+
+    /// The test file for `examples` (call, expected) against `modules`, or nil when the profile
+    /// cannot write one or there are no examples.
+    public func examplesTestFile(_ examples: [(call: String, expected: String)], modules: [String]) -> (path: String, content: String)? {
+        guard let examplesFile, let exampleCase, !examples.isEmpty else { return nil }
+        let imports = modules.map { (examplesImport ?? "").replacingOccurrences(of: "{module}", with: $0) }.joined(separator: "\n")
+        var content = (examplesHeader ?? "").replacingOccurrences(of: "{imports}", with: imports)
+        for (number, example) in examples.enumerated() {
+            let template = Self.isNumeric(example.expected) ? (exampleCaseApproximate ?? exampleCase) : exampleCase
+            content += template.replacingOccurrences(of: "{n}", with: String(number + 1))
+                .replacingOccurrences(of: "{call}", with: example.call)
+                .replacingOccurrences(of: "{expected}", with: example.expected)
+        }
+        return (examplesFile, content)
+    }
+
+    /// A number with a fraction or exponent, or a list/tuple of numbers with one: compared approximately.
+    static func isNumeric(_ value: String) -> Bool {
+        let number = #"-?\d+(\.\d+)?([eE][-+]?\d+)?"#
+        let pattern = "^[\\[(]?\\s*\(number)(\\s*,\\s*\(number))*\\s*,?\\s*[\\])]?$"
+        guard value.range(of: pattern, options: .regularExpression) != nil else { return false }
+        return value.contains(".") || value.lowercased().contains("e")
+    }
+
+    /// The first skip or excuse marker in `content`, as written.
+    public func skipMarker(in content: String) -> String? {
+        for pattern in skipPatterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]),
+                  let match = regex.firstMatch(in: content, range: NSRange(content.startIndex..., in: content)),
+                  let range = Range(match.range, in: content) else { continue }
+            return String(content[range])
+        }
+        return nil
+    }
+
+    /// Whether a fix may not touch `path`.
+    public func isProtected(_ path: String) -> Bool {
+        protectedFiles.contains { Self.matches($0, path) }
+    }
+
+    /// The stub file for modules imported as `modules`, or nil when the profile has none.
+    public func stubs(forModules modules: [String]) -> (path: String, content: String)? {
+        guard let stubFile, let stubContent else { return nil }
+        let list = "[" + modules.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+        return (stubFile, stubContent.replacingOccurrences(of: "{modules}", with: list))
     }
 
     /// The ways a generated *source* file breaks the rules: test code inside it.
@@ -93,7 +180,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     func firstInvalidPattern() -> String? {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
-            + usageRequirements.flatMap { [$0.uses, $0.needs] }
+            + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

@@ -72,14 +72,14 @@ extension RunRecord {
     static let columns = [
         "id", "spec", "repo_path", "branch", "base_commit", "language", "provider", "model", "status",
         "stop_reason", "iterations", "max_iterations", "tests_passed", "tests_failed",
-        "prompt_tokens", "completion_tokens", "started_at", "finished_at", "exit_code",
+        "prompt_tokens", "completion_tokens", "started_at", "finished_at", "exit_code", "cost_usd",
     ]
 
     var databaseValues: [(any DatabaseValueConvertible)?] {
         [id, spec, repoPath, branch, baseCommit, language, provider, model, status.rawValue,
          stopReason, iterations, maxIterations, testsPassed, testsFailed,
          promptTokens, completionTokens, startedAt.timeIntervalSinceReferenceDate,
-         finishedAt?.timeIntervalSinceReferenceDate, exitCode]
+         finishedAt?.timeIntervalSinceReferenceDate, exitCode, costUSD]
     }
 
     var databaseArguments: StatementArguments { StatementArguments(databaseValues) }
@@ -98,6 +98,6 @@ extension RunRecord {
                   promptTokens: row["prompt_tokens"], completionTokens: row["completion_tokens"],
                   startedAt: Date(timeIntervalSinceReferenceDate: row["started_at"]),
                   finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)),
-                  exitCode: row["exit_code"])
+                  exitCode: row["exit_code"], costUSD: row["cost_usd"])
     }
 }

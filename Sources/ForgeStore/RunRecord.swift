@@ -49,6 +49,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var testsFailed: Int?
     public var promptTokens: Int
     public var completionTokens: Int
+    /// USD at the provider's configured prices; 0 for the local model.
+    public var costUSD: Double
     public var startedAt: Date
     public var finishedAt: Date?
     /// The process exit status the run led to, once it ended.
@@ -60,7 +62,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
                 iterations: Int = 0, maxIterations: Int = 0,
                 testsPassed: Int? = nil, testsFailed: Int? = nil,
                 promptTokens: Int = 0, completionTokens: Int = 0,
-                startedAt: Date = Date(), finishedAt: Date? = nil, exitCode: Int? = nil) {
+                startedAt: Date = Date(), finishedAt: Date? = nil, exitCode: Int? = nil, costUSD: Double = 0) {
         self.id = id
         self.spec = spec
         self.repoPath = repoPath
@@ -77,6 +79,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         self.testsFailed = testsFailed
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.costUSD = costUSD
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.exitCode = exitCode

@@ -81,6 +81,15 @@ enum StoreSchema {
             );
             CREATE INDEX llm_calls_run_id ON llm_calls (run_id);
             """),
+        ("v2-run-cost", """
+            ALTER TABLE runs ADD COLUMN cost_usd REAL NOT NULL DEFAULT 0;
+            """),
+        ("v2-memory", """
+            CREATE VIRTUAL TABLE memory USING fts5(
+                spec, prd, design, files,
+                run_id UNINDEXED, language UNINDEXED, created_at UNINDEXED
+            );
+            """),
     ]
 
     /// Runs the migrations that `db` lacks.

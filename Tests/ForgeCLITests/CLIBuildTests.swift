@@ -118,3 +118,54 @@ import Testing
         ])
     }
 }
+
+@Suite struct BudgetOptionsTests {
+    @Test func durationsReadLikePeopleWriteThem() {
+        #expect(BudgetOptions.seconds("90s") == 90)
+        #expect(BudgetOptions.seconds("20m") == 1200)
+        #expect(BudgetOptions.seconds("1.5h") == 5400)
+        #expect(BudgetOptions.seconds("600") == 600)
+        #expect(BudgetOptions.seconds("soon") == nil)
+        #expect(BudgetOptions.seconds("-5m") == nil)
+    }
+
+    @Test func aTimeBudgetEndsTheRunWithExitOne() async throws {
+        let temporary = try TemporaryRepository()
+        defer { temporary.remove() }
+        let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/textstats-fix.json").path
+        let build = try await ForgeBinary.run(["build", "--provider", "replay", "--cassette", cassette, "--time-budget", "1ms",
+                                               "--db", temporary.databasePath.path, "--json", CLIBuildTests.spec], in: temporary.root)
+        #expect(build.status == 1, "\(build.stderr)")
+        #expect(build.stdout.contains("time budget spent"))
+        let bad = try await ForgeBinary.run(["build", "--time-budget", "soon", "x"], in: temporary.root)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("is not a duration"))
+    }
+}
+
+@Suite struct CLIBenchTests {
+    @Test func benchPrintsTheJSONTheIssueAsksFor() async throws {
+        let tasks = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/bench/humaneval-3").path
+        let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/bench-single-shot.json").path
+        let bench = try await ForgeBinary.run(["bench", tasks, "--mode", "single-shot", "--limit", "2", "--provider", "replay",
+                                               "--cassette", cassette, "--json"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(bench.stdout.utf8)) as? [String: Any])
+        let rows = try #require(object["tasks"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(Set(row.keys) == ["id", "passed", "iterations", "tokens", "cost", "seconds", "stop_reason"])
+        }
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["mode"] as? String == "single-shot")
+        #expect(summary["total"] as? Int == 2)
+        #expect(Set(summary.keys) == ["mode", "passed", "total", "pass_rate"])
+
+        let table = try await ForgeBinary.run(["bench", tasks, "--mode", "single-shot", "--limit", "1", "--provider", "replay",
+                                               "--cassette", cassette])
+        #expect(table.stdout.contains("TASK"))
+        #expect(table.stdout.contains("single-shot: "))
+        let wrong = try await ForgeBinary.run(["bench", tasks, "--mode", "twice"])
+        #expect(wrong.status == 2)
+    }
+}

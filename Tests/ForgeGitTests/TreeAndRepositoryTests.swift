@@ -144,3 +144,15 @@ import Testing
         try fixture.git("fsck", "--strict", "--no-dangling")
     }
 }
+
+@Suite struct RepositoryInitializeTests {
+    @Test func aNewRepositoryHasAnUnbornHeadAndTakesARootCommit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("forge-init-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let repository = try GitRepository.initialize(at: directory)
+        #expect(try repository.head() == nil)
+        let commit = try repository.commit(branch: "forge/x", parent: nil, writing: try FileSet(["a.py": "x = 1\n"]), message: "first")
+        #expect(try repository.branchTip("forge/x") == commit)
+        #expect(try GitRepository.open(at: directory).files(at: commit).text("a.py") == "x = 1\n")
+    }
+}

@@ -95,6 +95,17 @@ import Testing
         #expect(profile.testFileName(forStem: "calc").contains("calc"))
     }
 
+    @Test(arguments: [
+        ("swift", "@Test(.disabled(\"later\")) func x() {}"), ("swift", "try XCTSkipIf(true)"),
+        ("javascript", "test.skip('add', () => {});"), ("javascript", "it('x', { skip: true }, () => {});"),
+        ("rust", "#[test]\n#[ignore]\nfn slow() {}"), ("go", "func TestX(t *testing.T) { t.Skip(\"later\") }"),
+    ])
+    func skipMarkersAreRecognised(language: String, source: String) throws {
+        let rules = try #require(try SandboxProfile.load(named: language, in: Repository.sandboxes).testRules)
+        #expect(rules.skipMarker(in: source) != nil, "\(language): \(source)")
+        #expect(rules.isProtected(".forge-report/junit.xml"))
+    }
+
     @Test func availableProfilesAreTheFiveLanguages() {
         #expect(SandboxProfile.availableNames(in: Repository.sandboxes) == ["go", "javascript", "python", "rust", "swift"])
     }

@@ -11,7 +11,8 @@ struct AnalystAgent {
     static let outputLimit = 2000
 
     func diagnose(report: TestReport, prd: PRD, design: Design, files: FileSet, sourcePaths: [String],
-                  testPaths: [String], attempts: [FixAttempt], conversation: StageConversation) async throws -> Diagnosis {
+                  testPaths: [String], attempts: [FixAttempt], rewriting: Bool = false,
+                  conversation: StageConversation) async throws -> Diagnosis {
         let failures: [PromptValue] = report.failures.prefix(8).map { failure in
             var entry: [String: PromptValue] = [
                 "name": .string(failure.name),
@@ -30,6 +31,7 @@ struct AnalystAgent {
             "tests": files.promptList(testPaths),
             "attempts": .list(attempts.map(\.promptValue)),
             "has_attempts": .bool(!attempts.isEmpty),
+            "rewriting": .bool(rewriting),
         ]
         // With no per-test failures (collection error, timeout) the raw output is the only evidence.
         if report.failures.isEmpty {

@@ -1,6 +1,7 @@
 import ForgeCore
 import ForgePrompts
 import ForgeSandbox
+import ForgeStore
 import Foundation
 
 /// The architect: turns the PRD into a design — which source files to write, what each exposes.
@@ -14,13 +15,16 @@ struct ArchitectAgent {
     let renderer = PromptRenderer()
     static let maxFiles = 6
 
-    func writeDesign(spec: String, prd: PRD, conversation: StageConversation) async throws -> Design {
-        let prompt = try renderer.render(template, context: [
+    /// - Parameter example: a remembered solution to a similar spec, shown as a worked example.
+    func writeDesign(spec: String, prd: PRD, example: SolvedSpec? = nil, conversation: StageConversation) async throws -> Design {
+        var context: PromptContext = [
             "spec": .string(spec),
             "prd": prd.promptValue,
             "language": .string(profile.name),
             "extension": .string(profile.sourceExtension),
-        ])
+        ]
+        if let example { context["example"] = .object(["spec": .string(example.spec), "design": .string(example.design)]) }
+        let prompt = try renderer.render(template, context: context)
         let value = try await conversation.askJSON(prompt, schema: Design.schema, maxTokens: 700)
         let proposed = try value.decode(as: Design.self, stage: .architect)
         return try normalise(proposed, spec: spec)
@@ -35,7 +39,7 @@ struct ArchitectAgent {
             seen.insert(clean)
             files.append(Design.File(path: clean, purpose: purpose))
         }
-        for named in filesNamed(in: spec) { add(named, design.files.first { $0.path == named }?.purpose ?? "named in the spec") }
+        for named in Self.filesNamed(in: spec, sourceExtension: profile.sourceExtension) { add(named, design.files.first { $0.path == named }?.purpose ?? "named in the spec") }
         for file in design.files { add(file.path, file.purpose) }
         guard !files.isEmpty else {
             throw ForgeError(
@@ -59,8 +63,8 @@ struct ArchitectAgent {
     }
 
     /// Paths like `textstats.py` or `pkg/util.py` that the spec mentions.
-    private func filesNamed(in spec: String) -> [String] {
-        let pattern = "[A-Za-z0-9_][A-Za-z0-9_./-]*\\.\(NSRegularExpression.escapedPattern(for: profile.sourceExtension))\\b"
+    static func filesNamed(in spec: String, sourceExtension: String) -> [String] {
+        let pattern = "[A-Za-z0-9_][A-Za-z0-9_./-]*\\.\(NSRegularExpression.escapedPattern(for: sourceExtension))\\b"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
         let range = NSRange(spec.startIndex..., in: spec)
         return regex.matches(in: spec, range: range).compactMap { Range($0.range, in: spec).map { String(spec[$0]) } }

@@ -2,23 +2,26 @@ import ForgeCore
 import ForgePrompts
 import ForgeSandbox
 
-/// The developer in the fix loop: rewrites one file following the analyst's diagnosis, seeing the
-/// failing tests (read-only: they are locked) and the file's current contents.
+/// The developer in the fix loop: changes one file following the analyst's diagnosis, seeing the
+/// failing tests and the file's current contents. The answer is the whole file or search/replace
+/// blocks on it; `check` (the fix's integrity rules) decides whether it can be used.
 struct DeveloperFixAgent {
     let template: PromptTemplate
     let language: String
-    /// The profile's rules; source files must not carry test code.
-    var rules: TestFileRules?
     let renderer = PromptRenderer()
 
+    /// - Parameters:
+    ///   - rewriting: the loop is stuck on the same failure; ask for the file rewritten whole, differently.
+    ///   - unlockReason: set when `path` is a locked test the analyst reopened, and why.
     func fix(path: String, files: FileSet, diagnosis: Diagnosis, report: TestReport, prd: PRD, design: Design,
-             testPaths: [String], attempts: [FixAttempt], conversation: StageConversation) async throws -> String {
+             testPaths: [String], attempts: [FixAttempt], rewriting: Bool = false, unlockReason: String? = nil,
+             conversation: StageConversation, check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         let failures: [PromptValue] = report.failures.prefix(8).map { failure in
             var entry: [String: PromptValue] = ["name": .string(failure.name), "message": .string(failure.message ?? "")]
             if let evidence = FailureEvidence.sentence(for: failure) { entry["evidence"] = .string(evidence) }
             return .object(entry)
         }
-        let prompt = try renderer.render(template, context: [
+        var context: PromptContext = [
             "prd": prd.promptValue,
             "design": design.promptValue,
             "diagnosis": diagnosis.promptValue,
@@ -26,12 +29,14 @@ struct DeveloperFixAgent {
             "path": .string(path),
             "current": .string(files.text(path) ?? ""),
             "failures": .list(failures),
-            "tests": files.promptList(testPaths),
+            "tests": files.promptList(testPaths.filter { $0 != path }),
             "attempts": .list(attempts.map(\.promptValue)),
             "has_attempts": .bool(!attempts.isEmpty),
-        ])
-        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500) { code in
-            rules?.sourceViolations(in: code) ?? []
-        }
+            "rewriting": .bool(rewriting),
+        ]
+        if let unlockReason { context["unlock_reason"] = .string(unlockReason) }
+        let prompt = try renderer.render(template, context: context)
+        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500,
+                                              current: files.text(path), check: check)
     }
 }

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Writes the hand-authored fix-loop cassettes: the model's answers for each scenario.
+
+Run it to (re)create them, then bind their request hashes with a rebind run (see README.md):
+    python3 Fixtures/cassettes/author.py
+    FORGE_CASSETTE_REBIND=1 swift test --filter "LoopReplayTests"
+It only writes the files listed in SCENARIOS; the other cassettes are edited by hand or recorded.
+"""
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+PRD = {"title": "Text statistics module", "goals": ["Count words in a text", "Find the most frequent words"],
+       "user_stories": ["As a writer, I want word_count(text) so that I know how long my text is.",
+                        "As an editor, I want top_words(text, n) so that I see which words I overuse."],
+       "acceptance_criteria": ["word_count('the quick brown fox') returns 4", "word_count('') returns 0",
+                               "top_words('b a b c b a', 2) returns ['b', 'a']",
+                               "top_words('The cat the dog', 1) returns ['the'] because words are compared without case"],
+       "out_of_scope": ["Reading files", "Stemming or stop words"]}
+DESIGN = {"language": "python", "files": [{"path": "textstats.py", "purpose": "word_count and top_words over plain text"}],
+          "interfaces": ["word_count(text: str) -> int", "top_words(text: str, n: int) -> list[str]"],
+          "notes": "Split on whitespace to count words. For top_words, lower-case the text, find words with a regex and use collections.Counter.most_common(n)."}
+
+BUGGY = '''import re
+from collections import Counter
+
+
+def word_count(text):
+    """Return the number of words in text."""
+    return len(text.split())
+
+
+def top_words(text, n):
+    """Return the n most frequent words, most frequent first."""
+    words = re.findall(r"[a-z']+", text)
+    counts = Counter(words)
+    return [word for word, _ in counts.most_common(n)]
+'''
+FIXED = BUGGY.replace('re.findall(r"[a-z\']+", text)', 're.findall(r"[a-z\']+", text.lower())')
+# A "fix" that breaks word_count, which passed: a regression the loop must revert.
+BROKEN = BUGGY.replace("return len(text.split())", "return len(text)")
+TESTS = '''from textstats import word_count, top_words
+
+
+def test_word_count_counts_words():
+    assert word_count("the quick brown fox") == 4
+
+
+def test_word_count_empty_text():
+    assert word_count("") == 0
+
+
+def test_top_words_most_frequent_first():
+    assert top_words("b a b c b a", 2) == ["b", "a"]
+
+
+def test_top_words_ignores_case():
+    assert top_words("The cat the dog", 1) == ["the"]
+'''
+VACUOUS_TESTS = TESTS + '''
+
+def test_module_loads():
+    assert True
+'''
+# An invented case the PRD never states, and wrong: the analyst may unlock the test file for it.
+INVENTED_TESTS = TESTS + '''
+
+def test_word_count_hyphenated():
+    assert word_count("well-known fact") == 3
+'''
+DIAG = {"failing_tests": ["test_textstats::test_top_words_ignores_case"],
+        "root_cause": "top_words matches only lower-case letters without lower-casing the text, so 'The' is read as 'he'",
+        "files_to_change": ["textstats.py"],
+        "fix": "Lower-case the text before finding words: re.findall(r\"[a-z']+\", text.lower())."}
+DIAG_UNHELPFUL = dict(DIAG, root_cause="top_words counts an empty word", fix="Filter out empty words before counting.")
+DIAG_UNLOCK = {"failing_tests": ["test_textstats::test_word_count_hyphenated"],
+               "root_cause": "test_word_count_hyphenated expects 3 words in 'well-known fact', which no acceptance criterion states",
+               "files_to_change": ["textstats.py"], "fix": "No code change; the test is wrong.",
+               "unlock_tests": [{"path": "test_textstats.py",
+                                 "reason": "test_word_count_hyphenated invents a case the PRD never states and counts 'well-known' as two words"}]}
+
+
+def fence(code, lang="python"):
+    return f"```{lang}\n{code}```\n"
+
+
+def block(path, search, replace):
+    return f"{path}\n<<<<<<< SEARCH\n{search}\n=======\n{replace}\n>>>>>>> REPLACE\n"
+
+
+def answer(purpose, content, prompt=600, completion=120):
+    return {"purpose": purpose, "request_hash": "", "request": None,
+            "response": {"content": content, "model": "qwen2.5-coder-1.5b-instruct", "finish_reason": "stop",
+                         "latency_seconds": 1.0, "usage": {"prompt_tokens": prompt, "completion_tokens": completion}}}
+
+
+def opening(code=BUGGY, tests=TESTS):
+    return [answer("pm", json.dumps(PRD), 310, 190), answer("architect", json.dumps(DESIGN), 330, 120),
+            answer("developer", fence(code), 420, 110), answer("tests", fence(tests), 400, 130)]
+
+
+def still_failing(n):
+    """A different file each time that still fails the same test the same way."""
+    return BUGGY.replace("counts = Counter(words)", f"counts = Counter(words)  # attempt {n}")
+
+
+def loop(iterations, diag, fixes):
+    items = []
+    for i, fix in zip(range(1, iterations + 1), fixes):
+        items += [answer(f"analyst-{i}", json.dumps(diag), 900, 80), answer(f"fix-{i}", fence(fix), 800, 115)]
+    return items
+
+
+SCENARIOS = {
+    # The same failure keeps coming back: after two repeats the strategy changes to a rewrite, after
+    # two more the loop stops as stuck (with --max-iterations 6 and stuckAfter 2).
+    "loop-stuck": opening() + loop(4, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 5)]),
+    # Fix 1 breaks word_count (which passed): it is reverted, and fix 2, built on the original code, passes.
+    "loop-regression": opening() + [
+        answer("analyst-1", json.dumps(DIAG), 900, 80), answer("fix-1", fence(BROKEN), 800, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
+    # Integrity: fix 1 edits the locked test through a search/replace block, then adds a skip marker:
+    # both refused, the iteration changes nothing. Fix 2's block does not match the file, the repair's
+    # block does, and the tests pass.
+    "loop-integrity": opening() + [
+        answer("analyst-1", json.dumps(DIAG), 900, 80),
+        answer("fix-1", block("test_textstats.py", '    assert top_words("The cat the dog", 1) == ["the"]',
+                              '    assert top_words("The cat the dog", 1) == ["he"]'), 800, 60),
+        answer("fix-1-repair", fence(FIXED.replace("def top_words(text, n):", "@pytest.mark.skip\ndef top_words(text, n):")
+                                     .replace("import re\n", "import re\nimport pytest\n")), 860, 120),
+        answer("analyst-2", json.dumps(DIAG), 950, 80),
+        answer("fix-2", block("textstats.py", '    words = re.findall(r"[a-z]+", text)', '    words = re.findall(r"[a-z]+", text.lower())'), 850, 50),
+        answer("fix-2-repair", block("textstats.py", '    words = re.findall(r"[a-z\']+", text)',
+                                     '    words = re.findall(r"[a-z\']+", text.lower())'), 900, 50)],
+    # The test writer adds a test that passes against stubs; the stub check asks for a repair.
+    "vacuous-tests-repaired": opening(code=FIXED, tests=VACUOUS_TESTS) + [answer("tests-repair", fence(TESTS), 520, 130)],
+    # The analyst unlocks a wrong, invented test with a reason; the fixer corrects the test file.
+    "loop-unlock": opening(code=FIXED, tests=INVENTED_TESTS) + [
+        answer("analyst-1", json.dumps(DIAG_UNLOCK), 900, 120),
+        answer("fix-1", fence(FIXED), 800, 110),
+        answer("fix-1", fence(TESTS), 820, 130)],
+    # Six iterations that each change the code and still fail: for the prompt-size check.
+    "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
+}
+
+if __name__ == "__main__":
+    for name, items in SCENARIOS.items():
+        cassette = {"version": 1, "provider": "local", "model": "qwen2.5-coder-1.5b-instruct",
+                    "supports_json_schema": True, "interactions": items}
+        with open(os.path.join(HERE, f"{name}.json"), "w") as f:
+            f.write(json.dumps(cassette, indent=2, sort_keys=True) + "\n")
+        print(f"wrote {name}.json ({len(items)} answers)")

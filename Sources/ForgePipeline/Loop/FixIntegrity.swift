@@ -1,0 +1,29 @@
+import ForgeCore
+import ForgeSandbox
+
+/// What a fix may not do, checked on every file it writes before anything runs: edit a locked test
+/// (unless the analyst unlocked it, with a reason), touch test configuration, add a skip or xfail
+/// marker, or put test code into a source file. A violation goes back to the model as a repair
+/// request; it is never applied.
+struct FixIntegrity {
+    var rules: TestFileRules?
+    var lockedTests: Set<String>
+    var unlockedTests: Set<String> = []
+
+    func problems(path: String, content: String) -> [String] {
+        var problems: [String] = []
+        if lockedTests.contains(path), !unlockedTests.contains(path) {
+            problems.append("\(path) is a locked test file: change the code under test, not the tests")
+        }
+        if rules?.isProtected(path) == true {
+            problems.append("\(path) is test configuration, which a fix may not create or change")
+        }
+        if let marker = rules?.skipMarker(in: content) {
+            problems.append("the answer adds `\(marker)`: a skipped or expected-to-fail test is not a passing test; make it pass instead")
+        }
+        if !lockedTests.contains(path) {
+            problems += rules?.sourceViolations(in: content) ?? []
+        }
+        return problems
+    }
+}

@@ -1,0 +1,172 @@
+import ForgeCore
+import ForgeGit
+import ForgeLLM
+import ForgePipeline
+import ForgeStore
+import Foundation
+import Testing
+
+/// The fix loop's rules on recorded transcripts (Fixtures/cassettes/author.py writes them): each stop
+/// reason, the regression revert, keeping the best version, integrity violations, search/replace
+/// edits, unlocking a test, and prompts that stay flat as iterations pile up.
+@Suite struct LoopReplayTests {
+    struct Run {
+        var outcome: RunOutcome
+        var log: [CommitInfo]
+        var replay: ReplayModel
+        var repo: DirtyRepository
+        var before: [String: Data]
+
+        func file(_ path: String) throws -> String { try git("show", "\(outcome.branch):\(path)", in: repo.root) }
+        func requests() throws -> [String: [ChatRequest]] {
+            let cassette = try Cassette.load(from: replay.cassetteURL)
+            return Dictionary(grouping: cassette.interactions.compactMap(\.request), by: \.purpose)
+        }
+    }
+
+    func run(_ cassette: String, _ settings: PipelineSettings) async throws -> Run {
+        let repo = try DirtyRepository()
+        let before = try repo.snapshot()
+        let replay = try ReplayModel(cassette: cassettes.appendingPathComponent("\(cassette).json"), rebind: rebindCassettes)
+        let store = try ForgeStore(path: repo.databasePath)
+        let outcome = try await makePipeline(repository: repo.root, model: replay, store: store).run(settings)
+        // A run stopped before its first commit has no branch.
+        let log = outcome.commits.isEmpty ? [] : try GitRepository.open(at: repo.root).log(branch: outcome.branch, until: outcome.base).reversed()
+        return Run(outcome: outcome, log: Array(log), replay: replay, repo: repo, before: before)
+    }
+
+    static let spec = PipelineReplayTests.spec
+
+    @Test func theSameFailureChangesStrategyOnceThenStops() async throws {
+        let run = try await run("loop-stuck", PipelineSettings(spec: Self.spec, maxIterations: 6, stuckAfter: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.outcome.exitStatus == .testsFailing)
+        #expect(run.outcome.iterations == 4)
+        #expect(run.outcome.stopReason.hasPrefix("stuck: the same failure 3 times in a row, also after a change of strategy"))
+        #expect(run.outcome.stopReason.contains("test_top_words_ignores_case"))
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let requests = try run.requests()
+        // Iterations 1-2 are targeted; the repeat switches iteration 3 on to a rewrite.
+        for k in 1 ... 2 { #expect(!(requests["fix-\(k)"]?.first?.messages.last?.content.contains("Rewrite `textstats.py` from scratch") ?? true)) }
+        for k in 3 ... 4 {
+            #expect(requests["fix-\(k)"]?.first?.messages.last?.content.contains("Rewrite `textstats.py` from scratch") == true)
+            #expect(requests["analyst-\(k)"]?.first?.messages.last?.content.contains("rewrite the file from scratch") == true)
+        }
+        #expect(try run.repo.snapshot() == run.before)
+    }
+
+    @Test func aFixThatBreaksAPassingTestIsRevertedAndTheNextBuildsOnTheOriginal() async throws {
+        let run = try await run("loop-regression", PipelineSettings(spec: Self.spec, maxIterations: 3))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 2)
+        let fixes = run.log.filter { $0.trailer("Forge-Stage") == "fix" }
+        #expect(fixes.map { $0.trailer("Forge-Tests") } == ["2 passed, 2 failed", "4 passed, 0 failed"])
+        #expect(fixes[1].message.contains("Reverted: textstats.py"))
+        let second = try #require(try run.requests()["fix-2"]?.first?.messages.last?.content)
+        // Fix 2 sees the original code, not the regression, and is told why.
+        #expect(second.contains("return len(text.split())"))
+        #expect(!second.contains("return len(text)\n"))
+        #expect(second.contains("but broke test_textstats::test_word_count_counts_words, which passed before, so the change was reverted"))
+        #expect(second.contains("attempt 1: changed textstats.py but broke"))
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
+    @Test func whenTheBudgetEndsOnAWorseVersionTheBestOneIsRestored() async throws {
+        let run = try await run("loop-regression", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.outcome.stopReason == "iteration budget spent (1 fix); kept the best version, from iteration 0")
+        #expect(run.log.map { $0.trailer("Forge-Tests") }.suffix(2) == ["2 passed, 2 failed", "3 passed, 1 failed"])
+        #expect(run.log.last?.summary == "forge(fix): keep the best version (iteration 0: 3 passed, 1 failed)")
+        #expect(run.log.last?.trailer("Forge-Prompt-Variant") == "none")
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+        #expect(run.outcome.lastReport?.trailerValue == "3 passed, 1 failed")
+        #expect(run.replay.unusedInteractions() == ["analyst-2", "fix-2"])
+    }
+
+    @Test func editingALockedTestOrAddingASkipMarkerIsRefusedAndAMismatchedBlockIsReportedBack() async throws {
+        let run = try await run("loop-integrity", PipelineSettings(spec: Self.spec, maxIterations: 3))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 2)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let requests = try run.requests()
+        let firstRepair = try #require(requests["fix-1-repair"]?.first?.messages.last?.content)
+        #expect(firstRepair.contains("block 1 edits test_textstats.py, but this answer may only edit textstats.py"))
+        // The repair answer's skip marker was refused too: iteration 1 changed nothing.
+        let fixes = run.log.filter { $0.trailer("Forge-Stage") == "fix" }
+        #expect(fixes.first?.summary.hasPrefix("forge(fix): no change") == true)
+        #expect(try #require(requests["analyst-2"]?.first?.messages.last?.content).contains("attempt 1: changed nothing"))
+        let secondRepair = try #require(requests["fix-2-repair"]?.first?.messages.last?.content)
+        #expect(secondRepair.contains("does not occur in textstats.py exactly as written"))
+        // The locked test is untouched; the matching block was applied exactly.
+        #expect(try run.file("test_textstats.py").contains(#"== ["the"]"#))
+        #expect(!(try run.file("textstats.py").contains("pytest")))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
+    @Test func testsThatPassAgainstStubsAreSentBack() async throws {
+        let run = try await run("vacuous-tests-repaired", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        let repair = try #require(try run.requests()["tests-repair"]?.first?.messages.last?.content)
+        #expect(repair.contains("pass even when every function under test just raises NotImplementedError"))
+        #expect(repair.contains("test_module_loads"))
+        #expect(!repair.contains("test_word_count_counts_words,"))
+        #expect(!(try run.file("test_textstats.py").contains("assert True")))
+        // The stub file is a check, never part of the branch.
+        #expect(throws: (any Error).self) { try run.file("conftest.py") }
+    }
+
+    @Test func theAnalystMayUnlockAWrongTestWithAReason() async throws {
+        let run = try await run("loop-unlock", PipelineSettings(spec: Self.spec, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        let fix = try #require(run.log.last)
+        #expect(fix.message.contains("Unlocked test_textstats.py: test_word_count_hyphenated invents a case"))
+        #expect(!(try run.file("test_textstats.py").contains("hyphenated")))
+        let lock = try run.file(".forge/locked-tests.json")
+        #expect(lock.contains(SHA256.hex(try run.file("test_textstats.py"))))
+    }
+
+    @Test func promptsStayFlatOverSixIterations() async throws {
+        let run = try await run("loop-six", PipelineSettings(spec: Self.spec, maxIterations: 6, stuckAfter: 10))
+        defer { run.repo.remove() }
+        #expect(run.outcome.iterations == 6)
+        let requests = try run.requests()
+        for role in ["analyst", "fix"] {
+            let sizes = try (1 ... 6).map { k in
+                try #require(requests["\(role)-\(k)"]?.first).messages.reduce(0) { $0 + $1.content.count }
+            }
+            for (k, size) in sizes.enumerated() {
+                #expect(Double(size) <= 1.2 * Double(sizes[0]), "\(role)-\(k + 1): \(size) characters vs \(sizes[0]) at iteration 1")
+            }
+        }
+    }
+
+    @Test func tokenCostAndTimeBudgetsStopBeforeTheCallThatWouldExceedThem() async throws {
+        let tokens = try await run("loop-six", PipelineSettings(spec: Self.spec, maxIterations: 6, tokenBudget: 6000, stuckAfter: 10))
+        defer { tokens.repo.remove() }
+        #expect(tokens.outcome.status == .failed)
+        #expect(tokens.outcome.stopReason.hasPrefix("token budget spent"))
+        #expect(tokens.outcome.usage.totalTokens <= 6000)
+        #expect(tokens.outcome.iterations >= 1)
+
+        let prices = ModelPrices(prompt: 1.0, completion: 4.0)
+        let cost = try await run("loop-six", PipelineSettings(spec: Self.spec, maxIterations: 6, costBudget: 0.004,
+                                                              prices: prices, stuckAfter: 10))
+        defer { cost.repo.remove() }
+        #expect(cost.outcome.stopReason.hasPrefix("cost budget spent"))
+        #expect(cost.outcome.cost <= 0.004)
+        #expect(cost.outcome.cost == prices.cost(of: cost.outcome.usage))
+
+        let time = try await run("loop-six", PipelineSettings(spec: Self.spec, maxIterations: 6, timeBudget: 0))
+        defer { time.repo.remove() }
+        #expect(time.outcome.stopReason.hasPrefix("time budget spent"))
+        #expect(time.outcome.commits.isEmpty)
+        #expect(time.outcome.exitStatus == .testsFailing)
+    }
+}

@@ -1,0 +1,85 @@
+import ForgeCore
+@testable import ForgePipeline
+import ForgeSandbox
+import Foundation
+import Testing
+
+@Suite struct SpecExamplesTests {
+    static let humanEval4 = """
+        Write a Python module solution.py that defines the function `mean_absolute_deviation` described below.
+
+        ```python
+        def mean_absolute_deviation(numbers: List[float]) -> float:
+            \"\"\" For a given list of input numbers, calculate Mean Absolute Deviation
+            >>> mean_absolute_deviation([1.0, 2.0, 3.0, 4.0])
+            1.0
+            >>> print_all([1, 2])
+            1
+            2
+            \"\"\"
+        ```
+        Also, clamp(5, 0, 10) returns 5.
+        """
+
+    @Test func doctestsAndReturnSentencesAreTheSpecsExamples() {
+        let examples = SpecExamples.parse(Self.humanEval4)
+        // The multi-line doctest output is not an example forge can check.
+        #expect(examples == [
+            .init(call: "mean_absolute_deviation([1.0, 2.0, 3.0, 4.0])", expected: "1.0"),
+            .init(call: "clamp(5, 0, 10)", expected: "5"),
+        ])
+    }
+
+    @Test func theyBecomeATestFileWithApproximateNumbers() throws {
+        let profile = try SandboxProfile.load(named: "python", in: packageRoot.appendingPathComponent("Sandboxes"))
+        let file = try #require(profile.testRules?.examplesTestFile(
+            SpecExamples.parse(Self.humanEval4).map { ($0.call, $0.expected) }, modules: ["solution"]))
+        #expect(file.path == "test_spec_examples.py")
+        #expect(file.content.contains("from solution import *"))
+        #expect(file.content.contains("def test_spec_example_1():\n    assert mean_absolute_deviation([1.0, 2.0, 3.0, 4.0]) == pytest.approx(1.0)\n"))
+        #expect(file.content.contains("def test_spec_example_2():\n    assert clamp(5, 0, 10) == 5\n"))
+    }
+
+    @Test func aCriterionContradictingTheSpecIsNamed() {
+        let stated = SpecExamples.parse(Self.humanEval4)
+        let problems = AcceptanceExamples.criteriaContradicting(stated, criteria: [
+            "mean_absolute_deviation([1.0, 2.0, 3.0, 4.0]) returns 1.25",
+            "mean_absolute_deviation([5.0, 6.0, 7.0, 8.0]) returns 1.0",
+            "clamp(5, 0, 10) returns 5.0",
+        ])
+        #expect(problems == [
+            "the acceptance criterion \"mean_absolute_deviation([1.0, 2.0, 3.0, 4.0]) returns 1.25\" contradicts the spec's own example: mean_absolute_deviation([1.0, 2.0, 3.0, 4.0]) returns 1.0",
+        ])
+    }
+
+    @Test func testsAreCheckedAgainstTheSpecBeforeThePRD() {
+        let examples = AcceptanceExamples(spec: [.init(call: "f(1)", expected: "2")], criteria: ["f(1) returns 3", "f(2) returns 4"])
+        #expect(examples.examples.map(\.expected) == ["2", "4"])
+        #expect(examples.contradictions(in: "    assert f(1) == 3\n").count == 1)
+    }
+
+    @Test func halfFormedSearchReplaceAnswersAreNotCode() {
+        let answer = "```python\n=======\ndef f():\n    return 1\n>>>>>>> REPLACE\n```\n"
+        guard case .failure(let failure) = StageConversation.code(in: answer, path: "m.py", language: "python", current: "def f():\n    return 0\n") else {
+            Issue.record("expected the answer to be refused")
+            return
+        }
+        #expect(failure.reason.contains("search/replace markers without a complete block"))
+    }
+
+    @Test func candidatesRankBySpecEvidenceFirst() {
+        func report(_ outcomes: [(String, TestReport.Outcome)]) -> TestReport {
+            TestReport(cases: outcomes.map { TestReport.Case(name: $0.0, outcome: $0.1) }, termination: .exited(1))
+        }
+        // Passes the spec's example but fails an invented test...
+        let faithful = report([("test_spec_examples::test_spec_example_1", .passed), ("test_m::test_invented", .failed),
+                               ("test_m::test_other", .failed)])
+        // ...versus passing two invented tests while breaking the spec's example.
+        let chasing = report([("test_spec_examples::test_spec_example_1", .failed), ("test_m::test_invented", .passed),
+                              ("test_m::test_other", .passed)])
+        #expect(Candidate.isBetter(faithful, than: chasing, strong: "test_spec_examples::"))
+        #expect(!Candidate.isBetter(chasing, than: faithful, strong: "test_spec_examples::"))
+        #expect(Candidate.isBetter(chasing, than: faithful, strong: nil))
+        #expect(!Candidate.isBetter(faithful, than: faithful, strong: "test_spec_examples::"))
+    }
+}

@@ -140,6 +140,12 @@ SCENARIOS = {
         answer("analyst-1", json.dumps(DIAG_UNLOCK), 900, 120),
         answer("fix-1", fence(FIXED), 800, 110),
         answer("fix-1", fence(TESTS), 820, 130)],
+    # Fix 1 ends the test process at import with status 0: no tests ran, which is a failure, never a
+    # pass; the analyst is told, and fix 2 repairs the code.
+    "loop-zero-tests": opening() + [
+        answer("analyst-1", json.dumps(DIAG), 900, 80),
+        answer("fix-1", fence("import os\nos._exit(0)\n" + BUGGY), 800, 120),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
     # Six iterations that each change the code and still fail: for the prompt-size check.
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }

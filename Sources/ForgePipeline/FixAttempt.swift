@@ -17,7 +17,7 @@ struct FixAttempt: Equatable {
             summary = "changed \(changed.joined(separator: ", ")); then \(tests) (diagnosis: \(cause))"
         } else {
             // A regression is reverted; the next attempt must know why its starting point moved back.
-            summary = "changed \(changed.joined(separator: ", ")) but broke \(broke.prefix(2).joined(separator: ", ")), which passed before, so the change was reverted (diagnosis: \(cause))"
+            summary = "changed \(changed.joined(separator: ", ")); then \(tests), breaking \(broke.prefix(2).joined(separator: ", ")), which passed before, so the change was reverted (diagnosis: \(cause))"
         }
     }
 

@@ -121,7 +121,8 @@ extension Pipeline {
         let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
         if broken.isEmpty { state.working = candidate }
         if let best = state.best, candidate.isBetter(than: best, strong: strongEvidencePrefix) { state.best = candidate }
-        state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.trailerValue,
+        // The summary, not just the counts: "no tests ran" or a timeout is what the next attempt must know.
+        state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.summary,
                                          rootCause: CommitMessage.oneLine(diagnosis.rootCause), broke: broken))
         return noteSignature(FailureSignature(fixReport), settings: settings, state: &state)
     }

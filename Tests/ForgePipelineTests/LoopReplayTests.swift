@@ -68,8 +68,7 @@ import Testing
         // Fix 2 sees the original code, not the regression, and is told why.
         #expect(second.contains("return len(text.split())"))
         #expect(!second.contains("return len(text)\n"))
-        #expect(second.contains("but broke test_textstats::test_word_count_counts_words, which passed before, so the change was reverted"))
-        #expect(second.contains("attempt 1: changed textstats.py but broke"))
+        #expect(second.contains("attempt 1: changed textstats.py; then 2 passed, 2 failed, breaking test_textstats::test_word_count_counts_words, which passed before, so the change was reverted"))
         #expect(try run.file("textstats.py").contains("return len(text.split())"))
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
@@ -168,5 +167,21 @@ import Testing
         #expect(time.outcome.stopReason.hasPrefix("time budget spent"))
         #expect(time.outcome.commits.isEmpty)
         #expect(time.outcome.exitStatus == .testsFailing)
+    }
+}
+
+extension LoopReplayTests {
+    @Test func aRunThatCollectsNoTestsIsAFailureAndTheModelIsTold() async throws {
+        let run = try await run("loop-zero-tests", PipelineSettings(spec: Self.spec, maxIterations: 3))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        let fixes = run.log.filter { $0.trailer("Forge-Stage") == "fix" }
+        // Exit status 0 with nothing run is not a pass.
+        #expect(fixes.first?.trailer("Forge-Tests") == "0 passed, 0 failed")
+        #expect(fixes.count == 2)
+        let analyst = try #require(try run.requests()["analyst-2"]?.first?.messages.last?.content)
+        #expect(analyst.contains("no tests ran"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+        #expect(!(try run.file("textstats.py").contains("os._exit")))
     }
 }

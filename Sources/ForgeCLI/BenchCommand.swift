@@ -95,7 +95,9 @@ struct BenchCommand: AsyncParsableCommand {
         let results = try await Interruptible.run {
             await runner.run(tasks, mode: mode, jobs: jobs) { result in
                 let count = done.increment()
-                reporter.note("[\(count)/\(total)] \(result.id): \(result.passed ? "passed" : "failed") — \(result.hiddenSummary); \(result.stopReason)")
+                // Everything the table holds, so a long bench cut short still leaves its figures in the log.
+                reporter.note("[\(count)/\(total)] \(result.id): \(result.passed ? "passed" : "failed") — \(result.hiddenSummary); "
+                    + "\(result.iterations) iteration(s), \(result.tokens) tokens, \(String(format: "%.0f", result.seconds))s; \(result.stopReason)")
             }
         }
         let report = BenchReport(mode: mode, results: results)

@@ -46,6 +46,7 @@ struct BenchCommand: AsyncParsableCommand {
     var json = false
 
     @OptionGroup var budget: BudgetOptions
+    @OptionGroup var sandbox: SandboxOptions
     @OptionGroup var providerOptions: ProviderOptions
     @OptionGroup var global: GlobalOptions
 
@@ -70,7 +71,8 @@ struct BenchCommand: AsyncParsableCommand {
         let resources = try ForgeResources(paths)
         let config = try ForgeConfig.load(user: paths.configHome.appendingPathComponent("config.toml"), repository: nil)
         let profile = try SandboxProfile.load(named: language, in: resources.sandboxes)
-        try await BubblewrapRunner.checkAvailable()
+        // Before any model call: a bench without a sandbox it can grade in would only burn tokens.
+        let sandboxRunner = try await sandbox.runner(image: profile.image, logger: logger)
         let templates = try TemplateLibrary(builtIn: resources.templates)
         let reporter = TerminalReporter()
         let factory = ProviderFactory(config: config, paths: paths, environment: ProcessInfo.processInfo.environment,
@@ -85,7 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
                                         tokenBudget: budget.tokenBudget, costBudget: budget.costBudget,
                                         prices: factory.prices(forProvider: model.providerName), timeBudget: budget.timeBudgetSeconds)
         let runner = BenchRunner(model: model, templates: templates, profile: profile,
-                                 verifier: TestVerifier(profile: profile, runner: BubblewrapRunner(logger: logger), logger: logger),
+                                 verifier: TestVerifier(profile: profile, runner: sandboxRunner, logger: logger),
                                  store: store, settings: settings,
                                  workDirectory: workDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }, logger: logger)
 

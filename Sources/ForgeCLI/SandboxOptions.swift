@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// `--sandbox bubblewrap|docker|podman|none`: where model-written code runs. Shared by `build`,
-/// `resume` and `sandbox run`.
+/// `resume`, `bench` and `sandbox run`.
 ///
 /// Left out, forge uses bubblewrap, or a working docker/podman with the profile's image where
 /// bubblewrap cannot run, and refuses (exit 4, naming the cause and the fix) when nothing works.

@@ -168,4 +168,19 @@ import Testing
         let wrong = try await ForgeBinary.run(["bench", tasks, "--mode", "twice"])
         #expect(wrong.status == 2)
     }
+
+    @Test func benchGradesInTheChosenSandboxAndRefusesWhenThereIsNone() async throws {
+        let tasks = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/bench/humaneval-3").path
+        let cassette = ForgeBinary.packageRoot.appendingPathComponent("Fixtures/cassettes/bench-single-shot.json").path
+        let arguments = ["bench", tasks, "--mode", "single-shot", "--limit", "1", "--provider", "replay", "--cassette", cassette]
+        let none = try await ForgeBinary.run(arguments + ["--sandbox", "none"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(none.stderr.contains("WITHOUT isolation"))
+        #expect(none.stdout.contains("single-shot: 1/1 passed"), "\(none.stdout)")
+        // No bubblewrap: exit 4 before the first task, naming the cause.
+        let missing = try await ForgeBinary.run(arguments, environment: ["FORGE_BWRAP": "/nonexistent/forge-test/bwrap"])
+        #expect(missing.status == 4, "\(missing.stderr)")
+        #expect(missing.stderr.contains("bubblewrap is not installed"))
+        #expect(!missing.stderr.contains("[1/1]"))
+    }
 }

@@ -20,8 +20,8 @@ struct BenchCommand: AsyncParsableCommand {
             in the sandbox. A task passes only when they all pass.
 
             --mode single-shot makes one developer call from the spec: no requirements, design, tests or \
-            fixes. Runs use a scratch database unless --db is given, so the memory of solved specs cannot \
-            carry answers from one task to the next.
+            fixes. Runs use a scratch database unless --db is given, so nothing from earlier runs (the memory \
+            of solved specs) reaches this one; within a run, tasks solved earlier are remembered as in normal use.
 
             Make the development set: scripts/make-humaneval-tasks.py ../shared/bench/humaneval-dev.jsonl DIR
             """

@@ -68,8 +68,11 @@ struct ProviderFactory {
                 throw ForgeError(.providerUnreachable, "the embedded local model is not installed",
                                  hint: "run `forge model install` once (builds llama.cpp and fetches 1.1 GB of weights, 10–15 min), or choose another provider with --provider")
             }
-            status("starting the local model server (first start loads 1.1 GB of weights)…")
-            baseURL = try await server.start().absoluteString
+            // Say "starting" only when forge will start one: most runs reuse a running server.
+            if await server.status() == .stopped {
+                status("starting the local model server (first start loads 1.1 GB of weights)…")
+            }
+            baseURL = try await server.start(progress: { status($0) }).absoluteString
         }
         return OpenAICompatibleModel(
             configuration: OpenAICompatibleConfiguration(

@@ -135,6 +135,10 @@ SCENARIOS = {
                                      '    words = re.findall(r"[a-z\']+", text.lower())'), 900, 50)],
     # The test writer adds a test that passes against stubs; the stub check asks for a repair.
     "vacuous-tests-repaired": opening(code=FIXED, tests=VACUOUS_TESTS) + [answer("tests-repair", fence(TESTS), 520, 130)],
+    # The test writer's answer is cut off mid-statement; the file does not parse, so it goes back.
+    "unparsable-tests-repaired": opening(code=FIXED, tests=TESTS.split("def test_top_words_ignores_case")[0]
+                                         + 'def test_top_words_ignores_case():\n    assert top_words("The cat the dog", \n')
+    + [answer("tests-repair", fence(TESTS), 520, 130)],
     # The analyst unlocks a wrong, invented test with a reason; the fixer corrects the test file.
     "loop-unlock": opening(code=FIXED, tests=INVENTED_TESTS) + [
         answer("analyst-1", json.dumps(DIAG_UNLOCK), 900, 120),

@@ -60,7 +60,8 @@ extension Pipeline {
     }
 
     /// Runs `content` as the test file at `path` against stubs of every module under test (the
-    /// profile's stub file), and names the tests that still pass: they check nothing.
+    /// profile's stub file), and names the tests that still pass: they check nothing. A file that
+    /// does not parse is named too.
     func vacuousTests(path: String, content: String, state: RunState) async throws -> [String] {
         let modules = state.sourcePaths.map { TestWriterAgent.importName(for: $0, sourceExtension: profile.sourceExtension) }
         guard let stubs = profile.testRules?.stubs(forModules: modules) else { return [] }
@@ -68,6 +69,10 @@ extension Pipeline {
         try changes.set(path, text: content)
         try changes.set(stubs.path, text: stubs.content)
         let report = try await VerifyWorkspace(repository: repository, verifier: verifier).verify(parent: state.tip, changes: changes)
+        // The same run shows a file that does not parse; the stubs cannot cause that.
+        if let parseError = profile.testRules?.parseError(in: report, testPath: path) {
+            return ["\(path) does not parse (\(parseError)); the file may have been cut off: send all of it, every statement complete"]
+        }
         let vacuous = report.cases.filter { $0.outcome == .passed }.map(\.name)
         guard !vacuous.isEmpty else { return [] }
         return ["these tests pass even when every function under test just raises NotImplementedError, so they check nothing: "

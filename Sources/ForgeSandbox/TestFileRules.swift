@@ -1,3 +1,4 @@
+import ForgeCore
 import Foundation
 
 /// What a generated test file must look like to be evidence about the code: it reaches the module
@@ -34,6 +35,32 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     public var examplesImport: String?
     public var exampleCase: String?
     public var exampleCaseApproximate: String?
+    /// Mechanical repairs forge applies to a generated test file before locking it, line by line
+    /// (no tokens, no repair round): `assert mean([1.1, 2.2]) == 1.65` fails on rounding however
+    /// right the code is, and a locked wrong test makes every later fix chase it.
+    public var rewrites: [Rewrite]
+    /// What a test file that does not even parse looks like in its run's report (`SyntaxError`): a
+    /// cut-off answer from the model. Locked, it would fail every run whatever the fixes do.
+    public var parseErrorPattern: String?
+
+    public struct Rewrite: Sendable, Equatable, Codable {
+        /// Matched per line; `replacement` is its template (`$1`…).
+        public var pattern: String
+        public var replacement: String
+        /// When a line was rewritten and no line of the file matches `needs`, `needsLine` is put
+        /// first (the import the rewritten lines use).
+        public var needs: String?
+        public var needsLine: String?
+        public init(pattern: String, replacement: String, needs: String? = nil, needsLine: String? = nil) {
+            self.pattern = pattern
+            self.replacement = replacement
+            self.needs = needs
+            self.needsLine = needsLine
+        }
+        enum CodingKeys: String, CodingKey {
+            case pattern, replacement, needs, needsLine = "needs_line"
+        }
+    }
 
     public struct UsageRequirement: Sendable, Equatable, Codable {
         public var uses: String
@@ -50,7 +77,8 @@ public struct TestFileRules: Sendable, Equatable, Codable {
                 sourceForbiddenPatterns: [String] = [], usageRequirements: [UsageRequirement] = [],
                 skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
                 examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
-                exampleCase: String? = nil, exampleCaseApproximate: String? = nil) {
+                exampleCase: String? = nil, exampleCaseApproximate: String? = nil, rewrites: [Rewrite] = [],
+                parseErrorPattern: String? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
@@ -65,6 +93,8 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         self.examplesImport = examplesImport
         self.exampleCase = exampleCase
         self.exampleCaseApproximate = exampleCaseApproximate
+        self.rewrites = rewrites
+        self.parseErrorPattern = parseErrorPattern
     }
 
     enum CodingKeys: String, CodingKey {
@@ -72,7 +102,8 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         case sourceForbiddenPatterns = "source_forbidden_patterns", usageRequirements = "usage_requirements"
         case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
         case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
-        case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate"
+        case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate", rewrites
+        case parseErrorPattern = "parse_error_pattern"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +122,24 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         examplesImport = try container.decodeIfPresent(String.self, forKey: .examplesImport)
         exampleCase = try container.decodeIfPresent(String.self, forKey: .exampleCase)
         exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
+        rewrites = try container.decodeIfPresent([Rewrite].self, forKey: .rewrites) ?? []
+        parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
+    }
+
+    /// `content` with every rewrite applied, and the lines those rewrites need added on top.
+    public func rewritten(_ content: String) -> String {
+        var result = content
+        var needed: [String] = []
+        for rewrite in rewrites {
+            guard let regex = try? NSRegularExpression(pattern: rewrite.pattern, options: [.anchorsMatchLines]) else { continue }
+            let range = NSRange(result.startIndex..., in: result)
+            guard regex.firstMatch(in: result, range: range) != nil else { continue }
+            result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: rewrite.replacement)
+            if let needsLine = rewrite.needsLine, !(rewrite.needs.map { Self.matches($0, result) } ?? false) {
+                needed.append(needsLine)
+            }
+        }
+        return needed.isEmpty ? result : needed.joined(separator: "\n") + "\n" + result
     }
 
     /// The test file for `examples` (call, expected) against `modules`, or nil when the profile
@@ -114,6 +163,22 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         let pattern = "^[\\[(]?\\s*\(number)(\\s*,\\s*\(number))*\\s*,?\\s*[\\])]?$"
         guard value.range(of: pattern, options: .regularExpression) != nil else { return false }
         return value.contains(".") || value.lowercased().contains("e")
+    }
+
+    /// The parse error `report` shows for the test file at `testPath`, as its diagnostic line, or nil.
+    /// Only errors that name the test file count: a syntax error in the code under test is the code's.
+    public func parseError(in report: TestReport, testPath: String) -> String? {
+        guard let parseErrorPattern,
+              let regex = try? NSRegularExpression(pattern: parseErrorPattern, options: [.anchorsMatchLines]) else { return nil }
+        let fileName = (testPath as NSString).lastPathComponent
+        for testCase in report.cases where testCase.outcome == .error {
+            let text = [testCase.message, testCase.details].compactMap { $0 }.joined(separator: "\n")
+            guard text.contains(fileName + "\", line"),
+                  let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                  let range = Range(match.range, in: text) else { continue }
+            return text[text.lineRange(for: range)].trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return nil
     }
 
     /// The first skip or excuse marker in `content`, as written.
@@ -181,6 +246,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
             + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
+            + rewrites.flatMap { [$0.pattern] + [$0.needs].compactMap { $0 } } + [parseErrorPattern].compactMap { $0 }
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

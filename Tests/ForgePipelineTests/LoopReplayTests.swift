@@ -185,3 +185,16 @@ extension LoopReplayTests {
         #expect(!(try run.file("textstats.py").contains("os._exit")))
     }
 }
+
+extension LoopReplayTests {
+    @Test func aTestFileThatDoesNotParseIsSentBackBeforeItIsLocked() async throws {
+        let run = try await run("unparsable-tests-repaired", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        let repair = try #require(try run.requests()["tests-repair"]?.first?.messages.last?.content)
+        #expect(repair.contains("test_textstats.py does not parse ("), "\(repair)")
+        #expect(repair.contains("SyntaxError"))
+        // What is locked is the complete file.
+        #expect(try run.file("test_textstats.py").contains(#"assert top_words("The cat the dog", 1) == ["the"]"#))
+    }
+}

@@ -1,3 +1,4 @@
+import ForgeCore
 import ForgeSandbox
 import Foundation
 import Testing
@@ -65,5 +66,56 @@ extension TestFileRulesTests {
             == ["the tests use `pytest.` without `import pytest` at the top"])
         let present = "import pytest\n" + missing
         #expect(try rules().violations(in: present, module: "stack", names: ["Stack"]).isEmpty)
+    }
+
+    @Test func floatsComparedExactlyAreComparedApproximately() throws {
+        let rules = try rules()
+        let tests = """
+            from stats import mean, truncate
+
+            def test_mean():
+                assert mean([1.1, 2.2]) == 1.65
+                assert truncate(12.789) == 0.789
+                assert mean([1, 2]) == pytest.approx(1.5)
+                assert len([1.0]) == 1
+                assert mean([2e-3]) == 2e-3
+                assert mean([1.0, -2.0]) == -0.5
+
+            """
+        let rewritten = rules.rewritten(tests)
+        #expect(rewritten.hasPrefix("import pytest\nfrom stats import mean, truncate\n"))
+        #expect(rewritten.contains("    assert mean([1.1, 2.2]) == pytest.approx(1.65)\n"))
+        #expect(rewritten.contains("    assert truncate(12.789) == pytest.approx(0.789)\n"))
+        #expect(rewritten.contains("    assert mean([1, 2]) == pytest.approx(1.5)\n"), "already approximate: unchanged")
+        #expect(rewritten.contains("    assert len([1.0]) == 1\n"), "an integer comparison is exact")
+        #expect(rewritten.contains("    assert mean([1.0, -2.0]) == pytest.approx(-0.5)\n"))
+        #expect(rewritten.contains("    assert mean([2e-3]) == 2e-3\n"), "no decimal point: left alone")
+        // A file that imports pytest already gets no second import; one without floats is untouched.
+        #expect(rules.rewritten("import pytest\n" + tests).components(separatedBy: "import pytest\n").count == 2)
+        let exact = "from m import f\n\ndef test_f():\n    assert f(1) == 2\n"
+        #expect(rules.rewritten(exact) == exact)
+    }
+
+    @Test func aParseErrorCountsOnlyWhenItNamesTheTestFile() throws {
+        let rules = try rules()
+        func report(_ details: String) -> TestReport {
+            TestReport(cases: [.init(name: "test_solution", outcome: .error, message: "collection failure", details: details)],
+                       termination: .exited(2))
+        }
+        let cutOff = report("""
+            E     File "/workspace/test_solution.py", line 7
+            E       assert has_close_elements([1.0, 2.8,
+            E                                 ^
+            E   SyntaxError: '[' was never closed
+            """)
+        #expect(rules.parseError(in: cutOff, testPath: "test_solution.py") == "E   SyntaxError: '[' was never closed")
+        // The code under test failing to parse is the code's problem, not the test file's.
+        let codeBroken = report("""
+            E     File "/workspace/solution.py", line 2
+            E   IndentationError: expected an indented block
+            """)
+        #expect(rules.parseError(in: codeBroken, testPath: "test_solution.py") == nil)
+        let importError = report("E   ImportError: cannot import name 'f' from 'solution' (/workspace/test_solution.py\", line 1)")
+        #expect(rules.parseError(in: importError, testPath: "test_solution.py") == nil)
     }
 }

@@ -56,7 +56,8 @@ struct TestWriterAgent {
             // The sandbox run against stubs only makes sense once the file is otherwise sound.
             return problems.isEmpty ? try await vacuous(path, code) : problems
         }
-        return (path, code)
+        // Mechanical repairs (floats compared exactly) cost no tokens and cannot fail.
+        return (path, profile.testRules?.rewritten(code) ?? code)
     }
 
     /// The names the design makes public: `word_count(text: str) -> int` → `word_count`,

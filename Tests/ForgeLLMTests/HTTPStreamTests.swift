@@ -43,27 +43,6 @@ import Testing
         return request
     }
 
-    @Test func sendsTheMethodHeadersAndBodyAndStreamsTheAnswer() async throws {
-        try await TestHTTPServer.with({ _, _ in
-            OpenAIWire.streamed([.send("data: one\n\n"), .pause(.milliseconds(20)), .send("data: two\n\n")])
-        }) { server in
-            // Over 1 MiB, where libcurl would send `Expect: 100-continue` and wait if forge let it.
-            let payload = "{\"text\": \"" + String(repeating: "x", count: 1_200_000) + "\"}"
-            let received = await receive(HTTPStream(request: post(server.baseURL, body: payload), idleTimeout: 30).events)
-            #expect(received.error == nil)
-            #expect(received.heads.count == 1)
-            #expect(received.heads.first?.status == 200)
-            #expect(received.heads.first?.headers["content-type"] == "text/event-stream")
-            #expect(received.text == "data: one\n\ndata: two\n\n")
-            let seen = try #require(server.requests.first)
-            #expect(seen.path == "/v1/chat/completions")
-            #expect(seen.headers["authorization"] == "Bearer abc")
-            #expect(seen.headers["content-type"] == "application/json")
-            #expect(seen.headers["expect"] == nil)
-            #expect(seen.body?["text"]?.stringValue?.count == 1_200_000)
-        }
-    }
-
     @Test func deliversTheFinalHeadAfterAnInterimContinue() async throws {
         try await RawTCPServer.with({ connection in
             guard connection.readRequest() != nil else { return }
@@ -220,6 +199,38 @@ import Testing
             #expect(received.error == nil)
             #expect(received.heads.first?.status == 200)
             #expect(received.text == "GET 0")
+        }
+    }
+}
+
+/// The 1.2 MB upload on its own, with more time: the test server reads it 4 KiB at a time, each read
+/// a resumption on the Swift concurrency pool, and with every suite running in parallel on two cores
+/// (the local model busy too) those resumptions can queue for over 30 s. What is checked is what
+/// was sent and received, never how fast.
+@Suite(.timeLimit(.minutes(4))) struct HTTPStreamLargeBodyTests {
+    func post(_ url: URL, body: String) -> URLRequest { HTTPStreamTests().post(url, body: body) }
+    func receive(_ events: AsyncThrowingStream<HTTPStreamEvent, any Error>) async -> HTTPStreamTests.Received {
+        await HTTPStreamTests().receive(events)
+    }
+
+    @Test func sendsTheMethodHeadersAndBodyAndStreamsTheAnswer() async throws {
+        try await TestHTTPServer.with({ _, _ in
+            OpenAIWire.streamed([.send("data: one\n\n"), .pause(.milliseconds(20)), .send("data: two\n\n")])
+        }) { server in
+            // Over 1 MiB, where libcurl would send `Expect: 100-continue` and wait if forge let it.
+            let payload = "{\"text\": \"" + String(repeating: "x", count: 1_200_000) + "\"}"
+            let received = await receive(HTTPStream(request: post(server.baseURL, body: payload), idleTimeout: 150).events)
+            #expect(received.error == nil)
+            #expect(received.heads.count == 1)
+            #expect(received.heads.first?.status == 200)
+            #expect(received.heads.first?.headers["content-type"] == "text/event-stream")
+            #expect(received.text == "data: one\n\ndata: two\n\n")
+            let seen = try #require(server.requests.first)
+            #expect(seen.path == "/v1/chat/completions")
+            #expect(seen.headers["authorization"] == "Bearer abc")
+            #expect(seen.headers["content-type"] == "application/json")
+            #expect(seen.headers["expect"] == nil)
+            #expect(seen.body?["text"]?.stringValue?.count == 1_200_000)
         }
     }
 }

@@ -151,6 +151,14 @@ SCENARIOS = {
         answer("fix-1", fence("import os\nos._exit(0)\n" + BUGGY), 800, 120),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
     # Six iterations that each change the code and still fail: for the prompt-size check.
+    # The spec states an example the first code fails: iteration 1 writes the file again from the spec
+    # alone (no analyst), and that version passes.
+    "loop-fresh-start": opening() + [answer("fix-1", fence(FIXED), 300, 110)],
+    # The fresh version does worse (it breaks word_count too): the original goes on, and the analyst's
+    # fix of it passes.
+    "loop-fresh-worse": opening() + [
+        answer("fix-1", fence(BROKEN), 300, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

@@ -35,7 +35,8 @@ enum SpecExamples {
         var index = line.startIndex
         while index < line.endIndex {
             let atWordStart = index == line.startIndex || " `(\"'".contains(line[line.index(before: index)])
-            if atWordStart, line[index].isLetter || line[index] == "_", let example = AcceptanceExamples.example(in: String(line[index...])) {
+            if atWordStart, line[index].isLetter || line[index] == "_", let example = AcceptanceExamples.example(in: String(line[index...])),
+               isCall(example.call) {
                 return example
             }
             index = line.index(after: index)
@@ -43,17 +44,19 @@ enum SpecExamples {
         return nil
     }
 
-    /// `name(...)` with balanced brackets, not an assignment or a statement.
+    /// One call `name(...)`: balanced brackets, the first `(` closed by the last `)` (so not
+    /// "f(x) and g(y)"), not an assignment or a statement.
     private static func isCall(_ text: String) -> Bool {
         guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return false }
         let name = text[..<open]
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return false }
         var depth = 0
-        for character in text {
+        for (offset, character) in text[open...].enumerated() {
             if "([{".contains(character) { depth += 1 }
             if ")]}".contains(character) { depth -= 1 }
             if depth < 0 { return false }
+            if depth == 0 { return offset == text[open...].count - 1 }
         }
-        return depth == 0
+        return false
     }
 }

@@ -198,3 +198,40 @@ extension LoopReplayTests {
         #expect(try run.file("test_textstats.py").contains(#"assert top_words("The cat the dog", 1) == ["the"]"#))
     }
 }
+
+extension LoopReplayTests {
+    /// A spec with an example of its own, which forge writes into test_spec_examples.py.
+    static let specWithExample = spec + ".\n\nExample: top_words('The cat the dog', 1) returns ['the']"
+
+    @Test func firstCodeFailingTheSpecsExampleStartsFreshFromTheSpec() async throws {
+        let run = try await run("loop-fresh-start", PipelineSettings(spec: Self.specWithExample, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        let requests = try run.requests()
+        #expect(requests["analyst-1"] == nil, "a fresh start needs no diagnosis")
+        let fresh = try #require(requests["fix-1"]?.first?.messages.last?.content)
+        // The single-shot prompt: the spec itself, not the PRD, the design or the failing code.
+        #expect(fresh.hasPrefix(Self.specWithExample))
+        #expect(!fresh.contains("re.findall"))
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): fresh start: textstats.py written again from the spec alone")
+        #expect(fix.trailer("Forge-Prompt-Variant")?.hasPrefix("single-shot/default@") == true)
+        #expect(fix.message.contains("failed the spec's own examples (test_spec_examples::test_spec_example_1)"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
+    @Test func aWorseFreshStartLosesToTheFirstCode() async throws {
+        let run = try await run("loop-fresh-worse", PipelineSettings(spec: Self.specWithExample, maxIterations: 3))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 2)
+        let analyst = try #require(try run.requests()["analyst-2"]?.first?.messages.last?.content)
+        // The analyst sees the first code, which did better, and what the fresh start did.
+        #expect(analyst.contains("return len(text.split())"))
+        #expect(!analyst.contains("return len(text)\n"))
+        #expect(analyst.contains("wrote textstats.py again from the spec alone; kept the earlier version, which did better"))
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+}

@@ -30,6 +30,12 @@ import Testing
         ])
     }
 
+    @Test func aSentenceNamingOtherCallsFirstStillYieldsOnlyTheExample() {
+        let examples = SpecExamples.parse(
+            "A Python module textstats.py with word_count(text) and top_words(text, n). Example: top_words('The cat the dog', 1) returns ['the']")
+        #expect(examples == [.init(call: "top_words('The cat the dog', 1)", expected: "['the']")])
+    }
+
     @Test func theyBecomeATestFileWithApproximateNumbers() throws {
         let profile = try SandboxProfile.load(named: "python", in: packageRoot.appendingPathComponent("Sandboxes"))
         let file = try #require(profile.testRules?.examplesTestFile(

@@ -1,16 +1,19 @@
 import ForgeCore
 import ForgePrompts
 
-/// The baseline `forge bench` measures the pipeline against: one developer call from the spec alone.
+/// One developer call from the spec alone: the baseline `forge bench` measures the pipeline against,
+/// and the fix loop's fresh start when the first code fails the spec's own examples.
 struct SingleShotAgent {
     let template: PromptTemplate
     let language: String
     let renderer = PromptRenderer()
 
-    func write(spec: String, path: String, conversation: StageConversation) async throws -> String {
+    /// - Parameter check: problems with an answer (for the fix loop's integrity rules); each gets one repair.
+    func write(spec: String, path: String, conversation: StageConversation,
+               check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         let prompt = try renderer.render(template, context: [
             "spec": .string(spec), "language": .string(language), "path": .string(path),
         ])
-        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500)
+        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500, check: check)
     }
 }

@@ -53,7 +53,7 @@ import Testing
         #expect(launch.sid == pid) // a session of its own: it outlives forge and its terminal
         #expect(launch.omp == "PASSIVE")
         #expect(launch.args == ["-m", "llama_cpp.server", "--model", layout.weights.path, "--host", "127.0.0.1",
-                                "--port", String(port), "--n_ctx", "4096"])
+                                "--port", String(port), "--n_ctx", "4096", "--interrupt_requests", "False"])
         let record = try #require(LocalServerRecord.load(from: layout.serverState))
         #expect(record.pid == pid && record.port == port && record.model == layout.weights.path)
         #expect(try String(contentsOf: layout.serverLog, encoding: .utf8).contains("fake server listening on \(port)"))

@@ -94,8 +94,11 @@ public struct LocalModelServer: Sendable {
             _ = fileManager.createFile(atPath: layout.serverLog.path, contents: nil)
         }
         let logOffset = LocalModelLayout.fileSize(layout.serverLog) ?? 0
+        // llama-cpp-python's server cuts off a streaming answer when another request arrives
+        // (interrupt_requests defaults to True): two forge runs sharing it would get each other's
+        // answers truncated or empty. Queued, each waits its turn and gets its whole answer.
         let arguments = ["-m", "llama_cpp.server", "--model", layout.weights.path, "--host", "127.0.0.1",
-                         "--port", String(port), "--n_ctx", String(contextSize)]
+                         "--port", String(port), "--n_ctx", String(contextSize), "--interrupt_requests", "False"]
         var environment = ProcessInfo.processInfo.environment
         // Without it, OpenMP threads spin while waiting and two cores crawl at 1.5 tokens/s. Thread
         // counts stay llama-cpp-python's (half the cores generate, all of them read the prompt): on a

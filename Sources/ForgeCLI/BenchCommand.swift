@@ -104,6 +104,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let report = BenchReport(mode: mode, results: results)
         FileHandle.standardOutput.write(Data((json ? report.json : report.table).utf8))
+        if results.count < tasks.count {
+            // What finished is still a measurement of those tasks; say plainly that it is partial.
+            reporter.note("bench interrupted: the report covers the \(results.count) of \(tasks.count) task(s) that finished")
+            throw ExitCode(ExitStatus.interrupted.rawValue)
+        }
     }
 
     private final class Counter: @unchecked Sendable {

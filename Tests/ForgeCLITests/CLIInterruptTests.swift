@@ -48,6 +48,40 @@ import Testing
         #expect(finalLog.stdout.contains("passed"))
     }
 
+    @Test func anInterruptedBenchReportsOnlyWhatFinished() async throws {
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("forge-bench-int-\(UUID().uuidString)")
+        let stderrFile = scratch.path + ".stderr"
+        _ = FileManager.default.createFile(atPath: stderrFile, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: stderrFile) }
+        let process = Process()
+        process.executableURL = ForgeBinary.executable
+        process.arguments = ["bench", ForgeBinary.packageRoot.appendingPathComponent("Fixtures/bench/humaneval-3").path,
+                             "--mode", "single-shot", "--provider", "local", "--base-url", "http://127.0.0.1:\(listener.port)/v1", "--json"]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle(forWritingAtPath: stderrFile)
+        try process.run()
+        // The first task's model call waits on a server that never answers, until Ctrl-C.
+        try await waitFor(file: stderrFile, toContain: "bench: 3 task(s)")
+        try await Task.sleep(for: .milliseconds(500))
+        process.interrupt()
+        let output = await Self.offPool {
+            let data = stdout.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
+        let stderr = (try? String(contentsOfFile: stderrFile, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 5, "\(stderr)")
+        // The task cut short is not a failure, and no later task starts: nothing was measured.
+        let object = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any], "\(stderr)")
+        #expect((object["tasks"] as? [Any])?.isEmpty == true)
+        #expect((object["summary"] as? [String: Any])?["total"] as? Int == 0)
+        #expect(stderr.contains("bench interrupted: the report covers the 0 of 3 task(s) that finished"))
+        #expect(!stderr.contains("[1/3]"))
+    }
+
     private static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in DispatchQueue.global().async { continuation.resume(returning: work()) } }
     }

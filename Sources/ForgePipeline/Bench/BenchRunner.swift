@@ -36,18 +36,22 @@ public struct BenchRunner: Sendable {
     }
 
     /// Runs `tasks`, at most `jobs` at a time, calling `finished` as each one ends.
-    /// - Returns: the results in the order of `tasks`.
+    ///
+    /// Cancelled (Ctrl-C), it starts no more tasks, and a task cut short is left out rather than
+    /// counted as failed: an interrupted run is not a measurement.
+    /// - Returns: the results of the tasks that ran to the end, in the order of `tasks`.
     public func run(_ tasks: [BenchTask], mode: BenchMode, jobs: Int,
                     finished: @escaping @Sendable (BenchResult) -> Void = { _ in }) async -> [BenchResult] {
         var results: [Int: BenchResult] = [:]
-        await withTaskGroup(of: (Int, BenchResult).self) { group in
+        await withTaskGroup(of: (Int, BenchResult?).self) { group in
             var next = 0
             func launch() {
-                guard next < tasks.count else { return }
+                guard next < tasks.count, !Task.isCancelled else { return }
                 let index = next
                 next += 1
                 group.addTask {
                     let result = await run(tasks[index], mode: mode)
+                    if Task.isCancelled { return (index, nil) }
                     finished(result)
                     return (index, result)
                 }

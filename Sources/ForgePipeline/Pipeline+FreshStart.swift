@@ -28,7 +28,8 @@ extension Pipeline {
         let base = state.working!
         let path = state.sourcePaths[0]
         let integrity = FixIntegrity(rules: profile.testRules, lockedTests: Set(state.testPaths))
-        let failingExamples = base.report.failures.filter { $0.name.hasPrefix(strongEvidencePrefix ?? "\u{0}") }.map(\.name)
+        let strong = strongEvidencePrefix ?? ""  // set: startsFresh checked it
+        let failingExamples = base.report.failures.filter { $0.name.hasPrefix(strong) }.map(\.name)
 
         var changes = FileSet()
         do {
@@ -59,8 +60,8 @@ extension Pipeline {
 
         let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
         // Not a fix of the old code but a rival to it: whichever is better is what the next fix starts from.
-        if candidate.isBetter(than: base, strong: strongEvidencePrefix) { state.working = candidate }
-        if let best = state.best, candidate.isBetter(than: best, strong: strongEvidencePrefix) { state.best = candidate }
+        if candidate.isBetter(than: base, strong: strong) { state.working = candidate }
+        if let best = state.best, candidate.isBetter(than: best, strong: strong) { state.best = candidate }
         let kept = state.working?.iteration == iteration ? "kept it" : "kept the earlier version, which did better"
         state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.summary,
                                          rootCause: "wrote \(path) again from the spec alone; \(kept)", broke: []))

@@ -48,23 +48,25 @@ extension Pipeline {
         let writes = candidateFiles.filter { candidateFiles[$0] != state.files[$0] }
         let fixReport = writes.isEmpty ? base.report : try await verify(changes: writes, iteration: iteration, state: &state)
         state.lastReport = fixReport
+        // Not a fix of the old code but a rival to it: whichever is better is what the next fix starts from.
+        let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
+        let better = candidate.isBetter(than: base, strong: strong)
+        let cause = "wrote \(path) again from the spec alone; " + (better ? "kept it" : "kept the earlier version, which did better")
         let summary = changes.isEmpty ? "no change (fresh start from the spec gave the same \(path))"
             : "fresh start: \(path) written again from the spec alone"
         var body = "The first code failed the spec's own examples (\(failingExamples.joined(separator: ", "))), so \(path) was "
             + "written again from the spec alone, as one model call would; the better of the two versions (spec examples "
-            + "first) goes on.\nChanged: \(changes.isEmpty ? "nothing" : changes.paths.joined(separator: ", "))"
+            + "first) goes on.\nRoot cause: \(cause)\n"
+            + "Changed: \(changes.isEmpty ? "nothing" : changes.paths.joined(separator: ", "))\nTests: \(CommitMessage.oneLine(fixReport.summary))"
         if let failing = Self.failureBody(fixReport) { body += "\n\n" + failing }
         try await commit(.fix, summary: summary, body: body, writing: writes, iteration: iteration,
                          variants: [template.identifier], tests: fixReport, state: &state, ledger: ledger)
         if fixReport.allPassed { return "tests pass" }
 
-        let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
-        // Not a fix of the old code but a rival to it: whichever is better is what the next fix starts from.
-        if candidate.isBetter(than: base, strong: strong) { state.working = candidate }
+        if better { state.working = candidate }
         if let best = state.best, candidate.isBetter(than: best, strong: strong) { state.best = candidate }
-        let kept = state.working?.iteration == iteration ? "kept it" : "kept the earlier version, which did better"
         state.attempts.append(FixAttempt(iteration: iteration, changed: changes.paths, tests: fixReport.summary,
-                                         rootCause: "wrote \(path) again from the spec alone; \(kept)", broke: []))
+                                         rootCause: cause, broke: []))
         state.lastSignature = state.working.map { FailureSignature($0.report) }
         state.repeats = 0
         return nil

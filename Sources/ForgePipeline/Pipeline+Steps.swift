@@ -96,7 +96,8 @@ extension Pipeline {
     }
 
     static func diagnosisBody(_ diagnosis: Diagnosis, changed: [String], report: TestReport) -> String {
-        var text = "Root cause: \(CommitMessage.oneLine(diagnosis.rootCause))\nFix: \(CommitMessage.oneLine(diagnosis.fix, limit: 600))\nChanged: \(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"
+        // `Tests:` is the report's summary ("no tests ran", a timeout): `forge resume` reads it back.
+        var text = "Root cause: \(CommitMessage.oneLine(diagnosis.rootCause))\nFix: \(CommitMessage.oneLine(diagnosis.fix, limit: 600))\nChanged: \(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))\nTests: \(CommitMessage.oneLine(report.summary))"
         if let failing = failureBody(report) { text += "\n\n" + failing }
         return text
     }

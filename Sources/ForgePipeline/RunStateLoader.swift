@@ -53,6 +53,7 @@ struct RunStateLoader {
         }
         let cause = field("Root cause") ?? commit.summary
         let changed = field("Changed").map { $0 == "nothing" ? [] : $0.components(separatedBy: ", ") } ?? []
-        return FixAttempt(iteration: iteration, changed: changed, tests: commit.trailer("Forge-Tests") ?? "unknown", rootCause: cause)
+        return FixAttempt(iteration: iteration, changed: changed, tests: field("Tests") ?? commit.trailer("Forge-Tests") ?? "unknown",
+                          rootCause: cause)
     }
 }

@@ -80,6 +80,11 @@ struct AcceptanceExamples {
         let call = trimmed[trimmed.index(trimmed.startIndex, offsetBy: 7) ..< range.lowerBound].trimmingCharacters(in: .whitespaces)
         var value = trimmed[range.upperBound...].trimmingCharacters(in: .whitespaces)
         if let comment = value.range(of: "  #") { value = value[..<comment.lowerBound].trimmingCharacters(in: .whitespaces) }
+        // `== pytest.approx(0.5)` states 0.5 (forge itself writes float comparisons that way).
+        for wrapper in ["pytest.approx(", "approx("] where value.hasPrefix(wrapper) && value.hasSuffix(")") {
+            value = String(value.dropFirst(wrapper.count).dropLast()).trimmingCharacters(in: .whitespaces)
+            break
+        }
         guard call.hasSuffix(")"), call.contains("(") else { return nil }
         return (call, value)
     }

@@ -62,9 +62,12 @@ struct StageConversation {
     ///   - current: the file as it is; nil when the file is new (whole files only).
     ///   - check: problems that make the result unusable (a test file that never imports its
     ///     module, a skip marker, tests that pass against stubs); they are quoted in the repair request.
+    ///   - repair: mechanical repairs applied to every answer before it is checked (they cost no
+    ///     tokens and cannot fail: a missing `import pytest`, floats compared exactly).
     /// - Throws: ``ForgeError`` `.stageFailed` when the answer is still unusable after one repair.
     func askCode(_ prompt: RenderedPrompt, path: String, language: String, maxTokens: Int, current: String? = nil,
-                 check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
+                 check: (String) async throws -> [String] = { _ in [] },
+                 repair: (String) -> String = { $0 }) async throws -> String {
         var messages = [ChatMessage(.system, prompt.system), ChatMessage(.user, prompt.user)]
         var problem = ""
         for attempt in 0 ... 1 {
@@ -72,7 +75,8 @@ struct StageConversation {
                                       temperature: temperature, maxTokens: maxTokens, seed: seed)
             let answer = try await model.complete(request).content
             switch Self.code(in: answer, path: path, language: language, current: current) {
-            case .success(let code):
+            case .success(let answered):
+                let code = repair(answered)
                 let problems = try await check(code)
                 if problems.isEmpty { return code }
                 problem = problems.joined(separator: "; ")

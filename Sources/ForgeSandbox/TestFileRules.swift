@@ -66,10 +66,16 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         public var uses: String
         public var needs: String
         public var message: String
-        public init(uses: String, needs: String, message: String) {
+        /// When set, forge adds this line on top itself instead of asking the model (`import pytest`).
+        public var addLine: String?
+        public init(uses: String, needs: String, message: String, addLine: String? = nil) {
             self.uses = uses
             self.needs = needs
             self.message = message
+            self.addLine = addLine
+        }
+        enum CodingKeys: String, CodingKey {
+            case uses, needs, message, addLine = "add_line"
         }
     }
 
@@ -126,7 +132,8 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
     }
 
-    /// `content` with every rewrite applied, and the lines those rewrites need added on top.
+    /// `content` with every rewrite applied, and the lines those rewrites and the usage requirements
+    /// with an `add_line` need added on top.
     public func rewritten(_ content: String) -> String {
         var result = content
         var needed: [String] = []
@@ -138,6 +145,10 @@ public struct TestFileRules: Sendable, Equatable, Codable {
             if let needsLine = rewrite.needsLine, !(rewrite.needs.map { Self.matches($0, result) } ?? false) {
                 needed.append(needsLine)
             }
+        }
+        for requirement in usageRequirements where requirement.addLine != nil
+            && Self.matches(requirement.uses, result) && !Self.matches(requirement.needs, result) && !needed.contains(requirement.addLine!) {
+            needed.append(requirement.addLine!)
         }
         return needed.isEmpty ? result : needed.joined(separator: "\n") + "\n" + result
     }

@@ -30,6 +30,12 @@ import Testing
         ])
     }
 
+    @Test func anApproximateAssertionStatesItsNumber() {
+        let examples = AcceptanceExamples(spec: [.init(call: "truncate_number(3.5)", expected: "0.5")], criteria: [])
+        #expect(examples.contradictions(in: "    assert truncate_number(3.5) == pytest.approx(0.5)\n").isEmpty)
+        #expect(examples.contradictions(in: "    assert truncate_number(3.5) == pytest.approx(0.25)\n").count == 1)
+    }
+
     @Test func aSentenceNamingOtherCallsFirstStillYieldsOnlyTheExample() {
         let examples = SpecExamples.parse(
             "A Python module textstats.py with word_count(text) and top_words(text, n). Example: top_words('The cat the dog', 1) returns ['the']")

@@ -118,4 +118,15 @@ extension TestFileRulesTests {
         let importError = report("E   ImportError: cannot import name 'f' from 'solution' (/workspace/test_solution.py\", line 1)")
         #expect(rules.parseError(in: importError, testPath: "test_solution.py") == nil)
     }
+
+    @Test func aMissingImportPytestIsAddedNotAskedFor() throws {
+        let rules = try rules()
+        let tests = "from stats import mean\n\ndef test_raises():\n    with pytest.raises(ValueError):\n        mean([])\n"
+        let repaired = rules.rewritten(tests)
+        #expect(repaired == "import pytest\n" + tests)
+        #expect(rules.violations(in: repaired, module: "stats", names: ["mean"]).isEmpty)
+        // The float repair needs the same import: added once.
+        let both = tests + "\ndef test_mean():\n    assert mean([1.5]) == 1.5\n"
+        #expect(rules.rewritten(both).components(separatedBy: "import pytest\n").count == 2)
+    }
 }

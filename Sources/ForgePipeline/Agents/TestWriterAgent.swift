@@ -50,14 +50,14 @@ struct TestWriterAgent {
             "test_path": .string(path),
         ])
         let examples = AcceptanceExamples(spec: SpecExamples.parse(spec), criteria: prd.acceptanceCriteria)
-        let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500) { code in
-            let problems = (profile.testRules?.violations(in: code, module: module, names: names) ?? []) + examples.contradictions(in: code)
-                + (profile.testRules?.skipMarker(in: code).map { ["the tests use `\($0)`: forge counts only tests that run and pass"] } ?? [])
+        let rules = profile.testRules
+        let code = try await conversation.askCode(prompt, path: path, language: profile.name, maxTokens: 1500, check: { code in
+            let problems = (rules?.violations(in: code, module: module, names: names) ?? []) + examples.contradictions(in: code)
+                + (rules?.skipMarker(in: code).map { ["the tests use `\($0)`: forge counts only tests that run and pass"] } ?? [])
             // The sandbox run against stubs only makes sense once the file is otherwise sound.
             return problems.isEmpty ? try await vacuous(path, code) : problems
-        }
-        // Mechanical repairs (floats compared exactly) cost no tokens and cannot fail.
-        return (path, profile.testRules?.rewritten(code) ?? code)
+        }, repair: { rules?.rewritten($0) ?? $0 })
+        return (path, code)
     }
 
     /// The names the design makes public: `word_count(text: str) -> int` → `word_count`,

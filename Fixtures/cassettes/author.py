@@ -159,6 +159,11 @@ SCENARIOS = {
     "loop-fresh-worse": opening() + [
         answer("fix-1", fence(BROKEN), 300, 110),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
+    # Fix 1 breaks word_count and is reverted; fix 2 makes the same change again, which leaves the
+    # tip's tree as it is: its commit must report that tree's results, and the best version comes back.
+    "loop-revert-repeat": opening() + [
+        answer("analyst-1", json.dumps(DIAG), 900, 80), answer("fix-1", fence(BROKEN), 800, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(BROKEN), 850, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

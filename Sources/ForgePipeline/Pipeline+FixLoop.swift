@@ -109,8 +109,10 @@ extension Pipeline {
         let writes = candidateFiles.filter { candidateFiles[$0] != state.files[$0] }
         let reverted = base.files.filter { base.files[$0] != state.files[$0] }.paths
 
-        // An unchanged tree gives the same result: don't spend a sandbox run proving it.
-        let fixReport = writes.isEmpty ? report : try await verify(changes: writes, iteration: iteration, state: &state)
+        // An unchanged tree gives the same result: don't spend a sandbox run proving it. Unchanged from
+        // the tip, that is: after a revert the tip is the reverted version, not the base, and a fix
+        // that repeats the reverted change leaves the tip's tree (and its report) as they were.
+        let fixReport = writes.isEmpty ? (state.lastReport ?? report) : try await verify(changes: writes, iteration: iteration, state: &state)
         state.lastReport = fixReport
         let broken = Candidate.regressions(from: report, to: fixReport)
         let summary = changes.isEmpty ? "no change (\(diagnosis.rootCause))" : diagnosis.rootCause

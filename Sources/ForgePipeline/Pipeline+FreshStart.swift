@@ -46,7 +46,7 @@ extension Pipeline {
 
         let candidateFiles = base.files.merging(changes)
         let writes = candidateFiles.filter { candidateFiles[$0] != state.files[$0] }
-        let fixReport = writes.isEmpty ? base.report : try await verify(changes: writes, iteration: iteration, state: &state)
+        let fixReport = writes.isEmpty ? (state.lastReport ?? base.report) : try await verify(changes: writes, iteration: iteration, state: &state)
         state.lastReport = fixReport
         // Not a fix of the old code but a rival to it: whichever is better is what the next fix starts from.
         let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)

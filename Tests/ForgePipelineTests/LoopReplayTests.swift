@@ -235,3 +235,17 @@ extension LoopReplayTests {
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 }
+
+extension LoopReplayTests {
+    @Test func aFixRepeatingARevertedChangeReportsTheTreeItCommits() async throws {
+        let run = try await run("loop-revert-repeat", PipelineSettings(spec: Self.spec, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        let fixes = run.log.filter { $0.trailer("Forge-Stage") == "fix" }
+        #expect(fixes.map { $0.trailer("Forge-Tests") } == ["2 passed, 2 failed", "2 passed, 2 failed", "3 passed, 1 failed"])
+        // Every commit's trailer describes its own tree: the second fix's tree is the first one's.
+        #expect(try git("show", "\(fixes[1].id.hex):textstats.py", in: run.repo.root).contains("return len(text)\n"))
+        #expect(fixes.last?.summary.hasPrefix("forge(fix): keep the best version (iteration 0") == true)
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+    }
+}

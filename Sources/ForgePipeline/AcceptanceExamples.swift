@@ -91,8 +91,33 @@ struct AcceptanceExamples {
 
     static func looksLikeLiteral(_ value: String) -> Bool {
         guard let first = value.first else { return false }
-        if "0123456789-+'\"[({".contains(first) { return true }
+        if "0123456789-+'\"[({".contains(first) { return isSelfContained(value) }
         return ["True", "False", "None"].contains(value)
+    }
+
+    /// Brackets balanced outside string quotes, and no bare keyword: a value, not the rest of a line
+    /// of code (`len(group) == 3 else group for group in groups]` is no example).
+    static func isSelfContained(_ value: String) -> Bool {
+        var depth = 0
+        var quote: Character?
+        var bare = ""
+        var previous: Character = " "
+        for character in value {
+            if let open = quote {
+                if character == open && previous != "\\" { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else {
+                if "([{".contains(character) { depth += 1 }
+                if ")]}".contains(character) { depth -= 1 }
+                if depth < 0 { return false }
+                bare.append(character)
+            }
+            previous = character
+        }
+        guard depth == 0, quote == nil else { return false }
+        let words = Set(bare.split { !$0.isLetter }.map(String.init))
+        return words.isDisjoint(with: ["else", "for", "if", "in", "and", "or", "not", "lambda", "is", "return"])
     }
 
     /// Spacing and quote style do not matter: `f('a', 2)` is `f("a",2)`.

@@ -30,6 +30,22 @@ import Testing
         ])
     }
 
+    @Test func codeInTheSpecIsNoExample() {
+        let spec = """
+            ```python
+            def encode_cyclic(s: str):
+                groups = [(group[1:] + group[0]) if len(group) == 3 else group for group in groups]
+                return "".join(groups)
+            ```
+            Also, label(3) returns 'if x in y'.
+            And pair(1, 2) returns (1, 2).
+            """
+        #expect(SpecExamples.parse(spec) == [
+            .init(call: "label(3)", expected: "'if x in y'"),
+            .init(call: "pair(1, 2)", expected: "(1, 2)"),
+        ])
+    }
+
     @Test func anApproximateAssertionStatesItsNumber() {
         let examples = AcceptanceExamples(spec: [.init(call: "truncate_number(3.5)", expected: "0.5")], criteria: [])
         #expect(examples.contradictions(in: "    assert truncate_number(3.5) == pytest.approx(0.5)\n").isEmpty)

@@ -164,6 +164,9 @@ SCENARIOS = {
     "loop-revert-repeat": opening() + [
         answer("analyst-1", json.dumps(DIAG), 900, 80), answer("fix-1", fence(BROKEN), 800, 110),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(BROKEN), 850, 110)],
+    # The spec holds a doctest forge misreads into a test that does not parse: forge drops its own
+    # examples file instead of locking it, and the run passes on the model's tests.
+    "examples-unparsable": opening(code=FIXED),
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

@@ -79,13 +79,25 @@ extension Pipeline {
             // The spec's own examples become a test file forge writes itself: the strongest evidence.
             let stated = SpecExamples.parse(spec).map { (call: $0.call, expected: $0.expected) }
             let modules = state.sourcePaths.map { TestWriterAgent.importName(for: $0, sourceExtension: profile.sourceExtension) }
+            var examplesPath: String?
             if let examplesFile = profile.testRules?.examplesTestFile(stated, modules: modules), tests[examplesFile.path] == nil {
                 try tests.set(examplesFile.path, text: examplesFile.content)
+                examplesPath = examplesFile.path
             }
-            state.testPaths = tests.paths
-            state.lockedTests = Dictionary(uniqueKeysWithValues: tests.paths.map { ($0, SHA256.hex(tests[$0]!)) })
-            try tests.set(TestLock.path, text: TestLock(files: state.lockedTests).json)
-            let firstReport = try await verify(changes: tests, iteration: 0, state: &state)
+            func lock() throws {
+                state.testPaths = tests.paths.filter { $0 != TestLock.path }
+                state.lockedTests = Dictionary(uniqueKeysWithValues: state.testPaths.map { ($0, SHA256.hex(tests[$0]!)) })
+                try tests.set(TestLock.path, text: TestLock(files: state.lockedTests).json)
+            }
+            try lock()
+            var firstReport = try await verify(changes: tests, iteration: 0, state: &state)
+            if let examplesPath, let problem = profile.testRules?.parseError(in: firstReport, testPath: examplesPath) {
+                // forge's own file must never doom a run: a spec example it misread is dropped, not locked.
+                logger.warning("dropping \(examplesPath): it does not parse", metadata: ["error": "\(problem)"])
+                _ = tests.remove(examplesPath)
+                try lock()
+                firstReport = try await verify(changes: tests, iteration: 0, state: &state)
+            }
             state.lastSignature = FailureSignature(firstReport)
             try await commit(.tests, summary: "\(state.testPaths.joined(separator: ", ")) (\(firstReport.trailerValue))",
                              body: Self.failureBody(firstReport), writing: tests,

@@ -249,3 +249,15 @@ extension LoopReplayTests {
         #expect(try run.file("textstats.py").contains("return len(text.split())"))
     }
 }
+
+extension LoopReplayTests {
+    @Test func forgeDropsItsOwnExamplesFileWhenItDoesNotParse() async throws {
+        // The quote inside the call is unbalanced: forge's examples file would be a SyntaxError.
+        let spec = Self.spec + "\n\n>>> word_count('the)\n4\n\nThat is all.\n"
+        let run = try await run("examples-unparsable", PipelineSettings(spec: spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(!(try run.file(".forge/locked-tests.json").contains("test_spec_examples.py")))
+        #expect(throws: (any Error).self) { try run.file("test_spec_examples.py") }
+    }
+}

@@ -46,6 +46,12 @@ import Testing
         ])
     }
 
+    @Test func aCriterionInParenthesesStatesNoClosingParenthesis() {
+        // A bench run failed its test stage on this: the value came out as `'tqjxwv')`.
+        let examples = AcceptanceExamples(spec: [], criteria: ["Round trip (decode_shift(encode_shift('python')) returns 'tqjxwv')"])
+        #expect(examples.contradictions(in: "    assert decode_shift(encode_shift('python')) == 'tqjxwv'\n").isEmpty)
+    }
+
     @Test func anApproximateAssertionStatesItsNumber() {
         let examples = AcceptanceExamples(spec: [.init(call: "truncate_number(3.5)", expected: "0.5")], criteria: [])
         #expect(examples.contradictions(in: "    assert truncate_number(3.5) == pytest.approx(0.5)\n").isEmpty)

@@ -129,4 +129,12 @@ extension TestFileRulesTests {
         let both = tests + "\ndef test_mean():\n    assert mean([1.5]) == 1.5\n"
         #expect(rules.rewritten(both).components(separatedBy: "import pytest\n").count == 2)
     }
+
+    @Test func moduleLevelAssertsInASourceFileAreTestCode() throws {
+        let rules = try rules()
+        let source = "def f(x):\n    assert x >= 0\n    return x\n\nassert f(1) == 1\n"
+        #expect(rules.sourceViolations(in: source).first?.contains("`assert f(1) == 1`") == true)
+        // An assert inside a function is the code's own check, not a test.
+        #expect(rules.sourceViolations(in: "def f(x):\n    assert x >= 0\n    return x\n").isEmpty)
+    }
 }

@@ -92,7 +92,7 @@ struct BenchCommand: AsyncParsableCommand {
                                  workDirectory: workDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }, logger: logger)
 
         reporter.note("bench: \(tasks.count) task(s), mode \(mode.rawValue), \(model.providerName)/\(model.modelName)")
-        let done = Counter()
+        let done = LockedCounter()
         let total = tasks.count
         let results = try await Interruptible.run {
             await runner.run(tasks, mode: mode, jobs: jobs) { result in
@@ -108,17 +108,6 @@ struct BenchCommand: AsyncParsableCommand {
             // What finished is still a measurement of those tasks; say plainly that it is partial.
             reporter.note("bench interrupted: the report covers the \(results.count) of \(tasks.count) task(s) that finished")
             throw ExitCode(ExitStatus.interrupted.rawValue)
-        }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
         }
     }
 }

@@ -9,7 +9,7 @@ enum Interruptible {
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let sources = [SIGINT, SIGTERM].map { DispatchSource.makeSignalSource(signal: $0, queue: .global()) }
-        let pressed = Counter()
+        let pressed = LockedCounter()
         for source in sources {
             source.setEventHandler {
                 if pressed.increment() > 1 { exit(130) }
@@ -24,16 +24,5 @@ enum Interruptible {
             signal(SIGTERM, SIG_DFL)
         }
         return try await task.value
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
     }
 }

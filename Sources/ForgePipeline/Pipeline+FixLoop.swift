@@ -106,14 +106,8 @@ extension Pipeline {
         }
         // What this commit writes over the tip: the candidate's files that differ from it. When the last
         // fix was reverted, that includes the files it had changed.
-        let writes = candidateFiles.filter { candidateFiles[$0] != state.files[$0] }
         let reverted = base.files.filter { base.files[$0] != state.files[$0] }.paths
-
-        // An unchanged tree gives the same result: don't spend a sandbox run proving it. Unchanged from
-        // the tip, that is: after a revert the tip is the reverted version, not the base, and a fix
-        // that repeats the reverted change leaves the tip's tree (and its report) as they were.
-        let fixReport = writes.isEmpty ? (state.lastReport ?? report) : try await verify(changes: writes, iteration: iteration, state: &state)
-        state.lastReport = fixReport
+        let (writes, fixReport) = try await test(candidate: candidateFiles, iteration: iteration, state: &state)
         let broken = Candidate.regressions(from: report, to: fixReport)
         let summary = changes.isEmpty ? "no change (\(diagnosis.rootCause))" : diagnosis.rootCause
         let body = Self.diagnosisBody(diagnosis, changed: changes.paths, report: fixReport)

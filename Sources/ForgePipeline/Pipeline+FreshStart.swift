@@ -45,20 +45,18 @@ extension Pipeline {
         }
 
         let candidateFiles = base.files.merging(changes)
-        let writes = candidateFiles.filter { candidateFiles[$0] != state.files[$0] }
-        let fixReport = writes.isEmpty ? (state.lastReport ?? base.report) : try await verify(changes: writes, iteration: iteration, state: &state)
-        state.lastReport = fixReport
+        let (writes, fixReport) = try await test(candidate: candidateFiles, iteration: iteration, state: &state)
         // Not a fix of the old code but a rival to it: whichever is better is what the next fix starts from.
         let candidate = Candidate(files: candidateFiles, report: fixReport, iteration: iteration)
         let better = candidate.isBetter(than: base, strong: strong)
         let cause = "wrote \(path) again from the spec alone; " + (better ? "kept it" : "kept the earlier version, which did better")
         let summary = changes.isEmpty ? "no change (fresh start from the spec gave the same \(path))"
             : "fresh start: \(path) written again from the spec alone"
-        var body = "The first code failed the spec's own examples (\(failingExamples.joined(separator: ", "))), so \(path) was "
-            + "written again from the spec alone, as one model call would; the better of the two versions (spec examples "
-            + "first) goes on.\nRoot cause: \(cause)\n"
-            + "Changed: \(changes.isEmpty ? "nothing" : changes.paths.joined(separator: ", "))\nTests: \(CommitMessage.oneLine(fixReport.summary))"
-        if let failing = Self.failureBody(fixReport) { body += "\n\n" + failing }
+        // The same fields as a diagnosed fix, so `forge resume` reads this attempt back the same way.
+        let diagnosis = Diagnosis(failingTests: failingExamples, rootCause: cause, filesToChange: [path],
+                                  fix: "write \(path) again from the spec alone, as one model call would")
+        let body = "The first code failed the spec's own examples (\(failingExamples.joined(separator: ", "))); the better "
+            + "of the two versions (spec examples first) goes on.\n" + Self.diagnosisBody(diagnosis, changed: changes.paths, report: fixReport)
         try await commit(.fix, summary: summary, body: body, writing: writes, iteration: iteration,
                          variants: [template.identifier], tests: fixReport, state: &state, ledger: ledger)
         if fixReport.allPassed { return "tests pass" }

@@ -33,6 +33,15 @@ extension Pipeline {
         }
     }
 
+    /// What a fix's candidate writes over the tip, and its report. When the candidate's tree is the
+    /// tip's own there is nothing to prove in the sandbox: the tip's last report stands. The tip's, not
+    /// the base's: after a revert they differ, and a fix repeating the reverted change leaves the tip.
+    func test(candidate files: FileSet, iteration: Int, state: inout RunState) async throws -> (writes: FileSet, report: TestReport) {
+        let writes = files.filter { files[$0] != state.files[$0] }
+        if writes.isEmpty, let report = state.lastReport { return (writes, report) }
+        return (writes, try await verify(changes: writes, iteration: iteration, state: &state))
+    }
+
     /// Tests the parent's tree plus `changes` in the sandbox.
     func verify(changes: FileSet, iteration: Int, state: inout RunState) async throws -> TestReport {
         reporter.stageStarted(.verify, iteration: iteration, detail: "running tests in the sandbox")

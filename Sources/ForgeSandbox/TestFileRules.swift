@@ -44,21 +44,13 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     public var parseErrorPattern: String?
 
     public struct Rewrite: Sendable, Equatable, Codable {
-        /// Matched per line; `replacement` is its template (`$1`…).
+        /// Matched per line; `replacement` is its template (`$1`…). An import the replacement needs
+        /// comes from a usage requirement's `add_line`.
         public var pattern: String
         public var replacement: String
-        /// When a line was rewritten and no line of the file matches `needs`, `needsLine` is put
-        /// first (the import the rewritten lines use).
-        public var needs: String?
-        public var needsLine: String?
-        public init(pattern: String, replacement: String, needs: String? = nil, needsLine: String? = nil) {
+        public init(pattern: String, replacement: String) {
             self.pattern = pattern
             self.replacement = replacement
-            self.needs = needs
-            self.needsLine = needsLine
-        }
-        enum CodingKeys: String, CodingKey {
-            case pattern, replacement, needs, needsLine = "needs_line"
         }
     }
 
@@ -132,23 +124,18 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
     }
 
-    /// `content` with every rewrite applied, and the lines those rewrites and the usage requirements
-    /// with an `add_line` need added on top.
+    /// `content` with every rewrite applied, then the `add_line` of each usage requirement it breaks
+    /// put on top (the rewrites' own imports come that way too).
     public func rewritten(_ content: String) -> String {
         var result = content
-        var needed: [String] = []
         for rewrite in rewrites {
             guard let regex = try? NSRegularExpression(pattern: rewrite.pattern, options: [.anchorsMatchLines]) else { continue }
-            let range = NSRange(result.startIndex..., in: result)
-            guard regex.firstMatch(in: result, range: range) != nil else { continue }
-            result = regex.stringByReplacingMatches(in: result, range: range, withTemplate: rewrite.replacement)
-            if let needsLine = rewrite.needsLine, !(rewrite.needs.map { Self.matches($0, result) } ?? false) {
-                needed.append(needsLine)
-            }
+            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result),
+                                                    withTemplate: rewrite.replacement)
         }
-        for requirement in usageRequirements where requirement.addLine != nil
-            && Self.matches(requirement.uses, result) && !Self.matches(requirement.needs, result) && !needed.contains(requirement.addLine!) {
-            needed.append(requirement.addLine!)
+        var needed: [String] = []
+        for requirement in usageRequirements where Self.matches(requirement.uses, result) && !Self.matches(requirement.needs, result) {
+            if let line = requirement.addLine, !needed.contains(line) { needed.append(line) }
         }
         return needed.isEmpty ? result : needed.joined(separator: "\n") + "\n" + result
     }
@@ -257,7 +244,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
             + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
-            + rewrites.flatMap { [$0.pattern] + [$0.needs].compactMap { $0 } } + [parseErrorPattern].compactMap { $0 }
+            + rewrites.map(\.pattern) + [parseErrorPattern].compactMap { $0 }
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

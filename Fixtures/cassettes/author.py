@@ -154,10 +154,15 @@ SCENARIOS = {
     # The spec states an example the first code fails: iteration 1 writes the file again from the spec
     # alone (no analyst), and that version passes.
     "loop-fresh-start": opening() + [answer("fix-1", fence(FIXED), 300, 110)],
-    # The fresh version does worse (it breaks word_count too): the original goes on, and the analyst's
-    # fix of it passes.
+    # Best of N: the greedy draw gives the first code again, the second draw is worse, the third passes
+    # every spec example, so drawing stops there (of 4 allowed).
+    "loop-fresh-draws": opening() + [
+        answer("fix-1", fence(BUGGY), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("fix-1", fence(FIXED), 300, 110)],
+    # The fresh version does worse (it breaks word_count too), and the second draw (of two) is the same
+    # answer, which is not tested again: the original goes on, and the analyst's fix of it passes.
     "loop-fresh-worse": opening() + [
-        answer("fix-1", fence(BROKEN), 300, 110),
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
     # Fix 1 breaks word_count and is reverted; fix 2 makes the same change again, which leaves the
     # tip's tree as it is: its commit must report that tree's results, and the best version comes back.

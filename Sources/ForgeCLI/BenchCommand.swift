@@ -85,7 +85,8 @@ struct BenchCommand: AsyncParsableCommand {
         let store = try ForgeStore(path: global.db.map { URL(fileURLWithPath: $0) } ?? scratch)
         let settings = PipelineSettings(spec: "", maxIterations: budget.maxIterations ?? config.maxIterations ?? 4,
                                         tokenBudget: budget.tokenBudget, costBudget: budget.costBudget,
-                                        prices: factory.prices(forProvider: model.providerName), timeBudget: budget.timeBudgetSeconds)
+                                        prices: factory.prices(forProvider: model.providerName), timeBudget: budget.timeBudgetSeconds,
+                                        freshSamples: budget.freshSamples ?? 4)
         let runner = BenchRunner(model: model, templates: templates, profile: profile,
                                  verifier: TestVerifier(profile: profile, runner: sandboxRunner, logger: logger),
                                  store: store, settings: settings,

@@ -16,7 +16,11 @@ struct BudgetOptions: ParsableArguments {
     @Option(name: .customLong("time-budget"), help: ArgumentHelp("Stop starting new work after this long: 90s, 20m, 1h, or plain seconds.", valueName: "duration"))
     var timeBudget: String?
 
+    @Option(name: .customLong("fresh-samples"), help: ArgumentHelp("When the first code fails an example stated in the spec, draw up to this many answers from the spec alone and keep the one that passes most examples (default 4; 1 = only the greedy answer).", valueName: "n"))
+    var freshSamples: Int?
+
     func validate() throws {
+        if let freshSamples, freshSamples < 1 { throw ValidationError("--fresh-samples must be 1 or more") }
         if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }
         if let tokenBudget, tokenBudget <= 0 { throw ValidationError("--token-budget must be positive") }
         if let costBudget, costBudget <= 0 { throw ValidationError("--cost-budget must be positive") }

@@ -56,7 +56,8 @@ struct BuildCommand: AsyncParsableCommand {
             spec: specText, maxIterations: budget.maxIterations ?? assembly.config.maxIterations ?? 4,
             tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget, baseRevision: base,
             costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
-            timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds)
+            timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds,
+            freshSamples: budget.freshSamples ?? 4)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let outcome = try await Interruptible.run { try await pipeline.run(settings) }
         OutcomePrinter(json: target.json).print(outcome)

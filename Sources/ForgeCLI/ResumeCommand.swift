@@ -40,7 +40,8 @@ struct ResumeCommand: AsyncParsableCommand {
         // Budgets cover the whole run, including what it spent before the resume.
         let limits = ResumeLimits(maxIterations: budget.maxIterations, tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget,
                                   costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
-                                  timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds)
+                                  timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds,
+                                  freshSamples: budget.freshSamples)
         let outcome = try await Interruptible.run { try await pipeline.resume(runID: runID, limits: limits) }
         OutcomePrinter(json: target.json).print(outcome)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }

@@ -37,15 +37,18 @@ struct AcceptanceExamples {
         }
     }
 
-    /// `f(args) returns VALUE` (also "should return", "==", "->", "gives"), where VALUE looks like a
-    /// literal: a number, a string, a list/tuple/dict, True/False/None.
+    /// `f(args) returns VALUE` (also "should return", "==", "->", "gives", and the arrows `➞`, `=>`,
+    /// `→` that specs write examples with), where VALUE looks like a literal: a number, a string, a
+    /// list/tuple/dict, True/False/None. Prose spells booleans `true`/`false`: they are read as the
+    /// literals they mean.
     static func example(in criterion: String) -> Example? {
-        let pattern = #"^\s*`?([A-Za-z_][A-Za-z0-9_.]*\(.*\))`?\s+(?:returns|should return|must return|==|->|gives)\s+`?(.+?)`?\s*(?:\.|,? because .*|,? since .*|,? as .*|\(.*\))?\s*$"#
+        let pattern = #"^\s*`?([A-Za-z_][A-Za-z0-9_.]*\(.*\))`?\s+(?:returns|should return|must return|==|->|gives|➞|=>|→)\s+`?(.+?)`?\s*(?:\.|,? because .*|,? since .*|,? as .*|\(.*\))?\s*$"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
               let match = regex.firstMatch(in: criterion, range: NSRange(criterion.startIndex..., in: criterion)),
               let callRange = Range(match.range(at: 1), in: criterion),
               let valueRange = Range(match.range(at: 2), in: criterion) else { return nil }
-        let value = String(criterion[valueRange]).trimmingCharacters(in: .whitespaces)
+        var value = String(criterion[valueRange]).trimmingCharacters(in: .whitespaces)
+        value = ["true": "True", "false": "False", "null": "None", "none": "None"][value] ?? value
         guard looksLikeLiteral(value) else { return nil }
         return Example(call: String(criterion[callRange]), expected: value)
     }

@@ -174,6 +174,13 @@ extension Pipeline {
         return stem + "::"
     }
 
+    /// Whether a test case is one of the spec's own examples: a test in forge's examples file, or
+    /// that file's own collection failure (code that does not import fails every example at once).
+    func isSpecExample(_ name: String) -> Bool {
+        guard let strong = strongEvidencePrefix else { return false }
+        return name.hasPrefix(strong) || name + "::" == strong
+    }
+
     /// The files a fix works on: sources, tests and the test lock.
     func isLoopFile(_ state: RunState) -> (String) -> Bool {
         let paths = Set(state.sourcePaths + state.testPaths + [TestLock.path])

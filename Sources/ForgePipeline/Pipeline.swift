@@ -82,9 +82,10 @@ public final class Pipeline {
         record.maxIterations = limits.maxIterations ?? record.maxIterations
         record.finishedAt = nil
         try store.updateRun(record)
-        let settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: limits.tokenBudget,
+        var settings = PipelineSettings(spec: record.spec, maxIterations: record.maxIterations, tokenBudget: limits.tokenBudget,
                                         baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit,
                                         costBudget: limits.costBudget, prices: limits.prices, timeBudget: limits.timeBudget)
+        if let samples = limits.freshSamples { settings.freshSamples = samples }
         return await execute(settings, state: state, record: record,
                              spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
                              earlierSeconds: earlierSeconds)

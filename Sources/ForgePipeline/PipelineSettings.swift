@@ -20,9 +20,13 @@ public struct PipelineSettings: Sendable {
     /// How many test runs in a row may repeat the same failure before the strategy changes (and,
     /// after the change, before the loop stops as stuck).
     public var stuckAfter: Int
+    /// How many answers the fresh start may draw from the spec alone (the first greedy, the rest
+    /// sampled) when the first code fails the spec's own examples; 1 = the greedy answer only.
+    public var freshSamples: Int
 
     public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
-                costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2) {
+                costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2,
+                freshSamples: Int = 4) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
@@ -32,6 +36,7 @@ public struct PipelineSettings: Sendable {
         self.prices = prices
         self.timeBudget = timeBudget
         self.stuckAfter = stuckAfter
+        self.freshSamples = freshSamples
     }
 }
 
@@ -58,9 +63,12 @@ public struct ResumeLimits: Sendable {
     public var costBudget: Double?
     public var prices: ModelPrices?
     public var timeBudget: Double?
+    /// See ``PipelineSettings/freshSamples``; nil = the default.
+    public var freshSamples: Int?
 
     public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
-                timeBudget: Double? = nil) {
+                timeBudget: Double? = nil, freshSamples: Int? = nil) {
+        self.freshSamples = freshSamples
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
         self.costBudget = costBudget

@@ -13,7 +13,7 @@ enum SpecExamples {
             let line = lines[index]
             if line.hasPrefix(">>> ") {
                 // A doctest: the call, then its output on the next line (one-line outputs only).
-                let call = String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces)
+                let call = withoutComment(String(line.dropFirst(4)))
                 let next = index + 1 < lines.count ? lines[index + 1] : ""
                 if isCall(call), !next.isEmpty, !next.hasPrefix(">>>"), !next.hasPrefix("..."),
                    index + 2 >= lines.count || lines[index + 2].isEmpty || lines[index + 2].hasPrefix(">>>") || lines[index + 2].hasPrefix("\"\"\""),
@@ -31,7 +31,7 @@ enum SpecExamples {
 
     /// "… `f(1)` returns `2` …" anywhere in a line: the example starting at the first word that makes one.
     private static func sentenceExample(in line: String) -> AcceptanceExamples.Example? {
-        guard ["returns", "should return", "must return", "==", "->", "gives"].contains(where: line.contains) else { return nil }
+        guard ["returns", "should return", "must return", "==", "->", "gives", "➞", "=>", "→"].contains(where: line.contains) else { return nil }
         var index = line.startIndex
         while index < line.endIndex {
             let atWordStart = index == line.startIndex || " `(\"'".contains(line[line.index(before: index)])
@@ -42,6 +42,22 @@ enum SpecExamples {
             index = line.index(after: index)
         }
         return nil
+    }
+
+    /// The code before a `#` comment outside quotes: `round(f([1, 2]), 2) # f(x) = 1 + 2x` is the call.
+    static func withoutComment(_ line: String) -> String {
+        var quote: Character?
+        for index in line.indices {
+            let character = line[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "#" {
+                return String(line[..<index]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return line.trimmingCharacters(in: .whitespaces)
     }
 
     /// One call `name(...)`: balanced brackets, the first `(` closed by the last `)` (so not

@@ -215,14 +215,14 @@ extension LoopReplayTests {
         #expect(fresh.hasPrefix(Self.specWithExample))
         #expect(!fresh.contains("re.findall"))
         let fix = try #require(run.log.last)
-        #expect(fix.summary == "forge(fix): fresh start: textstats.py written again from the spec alone")
+        #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 1)")
         #expect(fix.trailer("Forge-Prompt-Variant")?.hasPrefix("single-shot/default@") == true)
         #expect(fix.message.contains("failed the spec's own examples (test_spec_examples::test_spec_example_1)"))
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 
     @Test func aWorseFreshStartLosesToTheFirstCode() async throws {
-        let run = try await run("loop-fresh-worse", PipelineSettings(spec: Self.specWithExample, maxIterations: 3))
+        let run = try await run("loop-fresh-worse", PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2))
         defer { run.repo.remove() }
         #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
         #expect(run.outcome.iterations == 2)
@@ -230,13 +230,33 @@ extension LoopReplayTests {
         // The analyst sees the first code, which did better, and what the fresh start did.
         #expect(analyst.contains("return len(text.split())"))
         #expect(!analyst.contains("return len(text)\n"))
-        #expect(analyst.contains("wrote textstats.py again from the spec alone; kept the earlier version, which did better"))
+        #expect(analyst.contains("drew textstats.py from the spec alone 2 times; kept the earlier version, which did better"))
+        // The second draw repeated the first: one sandbox run for it, not two.
+        let fresh = try #require(run.log.first { $0.trailer("Forge-Iteration") == "1" })
+        #expect(fresh.message.contains("- draw 1: 2 passed, 3 failed; 0 of 1 spec examples pass\n- draw 2: the same as draw 1"), "\(fresh.message)")
         #expect(try run.file("textstats.py").contains("return len(text.split())"))
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 }
 
 extension LoopReplayTests {
+    @Test func theFreshStartDrawsUntilAnAnswerPassesTheSpecsExamples() async throws {
+        let run = try await run("loop-fresh-draws", PipelineSettings(spec: Self.specWithExample, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        // Three draws of four: the greedy one, then samples with seeds of their own; the third passed.
+        let draws = try #require(try run.requests()["fix-1"])
+        #expect(draws.map(\.temperature) == [0, 0.8, 0.8])
+        #expect(draws.map(\.seed) == [7, 8, 9])
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 3 of 3)")
+        #expect(fix.message.contains("- draw 1: the first code again\n- draw 2: 2 passed, 3 failed; 0 of 1 spec examples pass\n"
+            + "- draw 3: 5 passed, 0 failed; 1 of 1 spec examples pass"), "\(fix.message)")
+        #expect(fix.trailer("Forge-Tests") == "5 passed, 0 failed")
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
     @Test func aFixRepeatingARevertedChangeReportsTheTreeItCommits() async throws {
         let run = try await run("loop-revert-repeat", PipelineSettings(spec: Self.spec, maxIterations: 2))
         defer { run.repo.remove() }

@@ -46,6 +46,39 @@ import Testing
         ])
     }
 
+    @Test func arrowExamplesAndProseBooleansAreExamples() {
+        // HumanEval_74 and _76 state their examples with arrows; the bench found no examples in them.
+        let spec = """
+            Examples
+            total_match([], []) ➞ []
+            total_match(['hi', 'admin'], ['hI', 'Hi']) ➞ ['hI', 'Hi']
+            is_simple_power(1, 4) => true
+            is_simple_power(3, 2) => false
+            half(3) → 1.5
+            """
+        #expect(SpecExamples.parse(spec) == [
+            .init(call: "total_match([], [])", expected: "[]"),
+            .init(call: "total_match(['hi', 'admin'], ['hI', 'Hi'])", expected: "['hI', 'Hi']"),
+            .init(call: "is_simple_power(1, 4)", expected: "True"),
+            .init(call: "is_simple_power(3, 2)", expected: "False"),
+            .init(call: "half(3)", expected: "1.5"),
+        ])
+    }
+
+    @Test func aDoctestCallKeepsItsCodeWithoutItsComment() {
+        // HumanEval_32: the comment holds a '=' and words; the call before it is the example.
+        let spec = """
+            >>> round(find_zero([1, 2]), 2) # f(x) = 1 + 2x
+            -0.5
+            >>> tag('#x')  # a '#' inside quotes is no comment
+            '<#x>'
+            """
+        #expect(SpecExamples.parse(spec) == [
+            .init(call: "round(find_zero([1, 2]), 2)", expected: "-0.5"),
+            .init(call: "tag('#x')", expected: "'<#x>'"),
+        ])
+    }
+
     @Test func aCriterionInParenthesesStatesNoClosingParenthesis() {
         // A bench run failed its test stage on this: the value came out as `'tqjxwv')`.
         let examples = AcceptanceExamples(spec: [], criteria: ["Round trip (decode_shift(encode_shift('python')) returns 'tqjxwv')"])

@@ -159,6 +159,10 @@ SCENARIOS = {
     "loop-fresh-draws": opening() + [
         answer("fix-1", fence(BUGGY), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
         answer("fix-1", fence(FIXED), 300, 110)],
+    # The first code does not import (cut off mid-call): every spec example fails at collection, which
+    # is failing them, so iteration 1 is a fresh start too.
+    "loop-fresh-import-error": opening(code=BUGGY.replace("    return len(text.split())", "    return len(text.split(")) + [
+        answer("fix-1", fence(FIXED), 300, 110)],
     # The fresh version does worse (it breaks word_count too), and the second draw (of two) is the same
     # answer, which is not tested again: the original goes on, and the analyst's fix of it passes.
     "loop-fresh-worse": opening() + [

@@ -257,6 +257,17 @@ extension LoopReplayTests {
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 
+    @Test func codeThatDoesNotImportFailsTheSpecsExamplesToo() async throws {
+        // pytest names one failure for the whole examples file, without a test name after it.
+        let run = try await run("loop-fresh-import-error", PipelineSettings(spec: Self.specWithExample, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        let requests = try run.requests()
+        #expect(requests["analyst-1"] == nil, "a fresh start needs no diagnosis")
+        let fix = try #require(run.log.last)
+        #expect(fix.message.contains("The first code failed the spec's own examples (test_spec_examples)"), "\(fix.message)")
+    }
+
     @Test func aFixRepeatingARevertedChangeReportsTheTreeItCommits() async throws {
         let run = try await run("loop-revert-repeat", PipelineSettings(spec: Self.spec, maxIterations: 2))
         defer { run.repo.remove() }

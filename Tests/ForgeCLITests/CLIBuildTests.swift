@@ -141,6 +141,14 @@ import Testing
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("is not a duration"))
     }
+
+    @Test func freshSamplesBelowOneAreRefusedBeforeAnyWork() async throws {
+        let temporary = try TemporaryRepository()
+        defer { temporary.remove() }
+        let bad = try await ForgeBinary.run(["build", "--fresh-samples", "0", "x"], in: temporary.root)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--fresh-samples must be 1 or more"))
+    }
 }
 
 @Suite struct CLIBenchTests {

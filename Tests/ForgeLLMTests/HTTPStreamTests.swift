@@ -206,7 +206,8 @@ import Testing
 /// The 1.2 MB upload on its own, with more time: the test server reads it 4 KiB at a time, each read
 /// a resumption on the Swift concurrency pool, and with every suite running in parallel on two cores
 /// (the local model busy too) those resumptions can queue for over 30 s. What is checked is what
-/// was sent and received, never how fast.
+/// was sent and received, never how fast. The server's own request timeout (60 s elsewhere) is raised
+/// too: a run starved of CPU once took longer than that to hand it the body, and it answered 500.
 @Suite(.timeLimit(.minutes(4))) struct HTTPStreamLargeBodyTests {
     func post(_ url: URL, body: String) -> URLRequest { HTTPStreamTests().post(url, body: body) }
     func receive(_ events: AsyncThrowingStream<HTTPStreamEvent, any Error>) async -> HTTPStreamTests.Received {
@@ -214,7 +215,7 @@ import Testing
     }
 
     @Test func sendsTheMethodHeadersAndBodyAndStreamsTheAnswer() async throws {
-        try await TestHTTPServer.with({ _, _ in
+        try await TestHTTPServer.with(timeout: 200, { _, _ in
             OpenAIWire.streamed([.send("data: one\n\n"), .pause(.milliseconds(20)), .send("data: two\n\n")])
         }) { server in
             // Over 1 MiB, where libcurl would send `Expect: 100-continue` and wait if forge let it.

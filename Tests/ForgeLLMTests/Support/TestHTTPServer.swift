@@ -21,10 +21,12 @@ final class TestHTTPServer: Sendable {
     let baseURL: URL
     private let seen = Mutex<[Seen]>([])
 
-    /// Starts a server whose handler gets the request and its 1-based index.
-    static func start(_ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) async throws -> TestHTTPServer {
+    /// Starts a server whose handler gets the request and its 1-based index. `timeout` bounds how long
+    /// the server waits for a request (headers and body) before it answers 500.
+    static func start(timeout: TimeInterval = 60,
+                      _ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) async throws -> TestHTTPServer {
         let box = Mutex<TestHTTPServer?>(nil)
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled,
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: timeout, logger: .disabled,
                                 handler: ClosureHTTPHandler { request in
                                     var headers: [String: String] = [:]
                                     for (key, value) in request.headers { headers[key.rawValue.lowercased()] = value }
@@ -70,9 +72,9 @@ final class TestHTTPServer: Sendable {
     }
 
     /// Runs `body` against a fresh server and stops the server afterwards, whatever happens.
-    static func with<T>(_ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse,
+    static func with<T>(timeout: TimeInterval = 60, _ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse,
                         _ body: (TestHTTPServer) async throws -> T) async throws -> T {
-        let server = try await start(handler)
+        let server = try await start(timeout: timeout, handler)
         do {
             let result = try await body(server)
             await server.stop()

@@ -78,7 +78,7 @@ extension Pipeline {
             let files = base.files.merging(changes)
             let report = try await verify(changes: files.filter { files[$0] != state.files[$0] }, iteration: iteration, state: &state)
             let candidate = Candidate(files: files, report: report, iteration: iteration)
-            lines.append("- draw \(draw): \(report.trailerValue)\(examplesNote(report))")
+            lines.append("- draw \(draw): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
             if best == nil || candidate.isBetter(than: best!.candidate, strong: strong) { best = (candidate, code, draw) }
             if report.allPassed || !report.cases.contains(where: { isSpecExample($0.name) && $0.outcome != .passed }) { break }
         }

@@ -40,7 +40,7 @@ extension Pipeline {
         let tipReport = state.lastReport
         let draws = max(1, settings.freshSamples)
 
-        var best: (candidate: Candidate, code: String, draw: Int)?
+        var best: (candidate: Candidate, writes: FileSet, draw: Int)?
         var tried: [String: Int] = [:]  // answer → the draw that first gave it: a repeat is not tested again
         var lines: [String] = []
         var budgetStop: String?
@@ -76,26 +76,20 @@ extension Pipeline {
             var changes = FileSet()
             try changes.set(path, text: code)
             let files = base.files.merging(changes)
-            let report = try await verify(changes: files.filter { files[$0] != state.files[$0] }, iteration: iteration, state: &state)
+            let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state)
             let candidate = Candidate(files: files, report: report, iteration: iteration)
             lines.append("- draw \(draw): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
-            if best == nil || candidate.isBetter(than: best!.candidate, strong: strong) { best = (candidate, code, draw) }
+            if best == nil || candidate.isBetter(than: best!.candidate, strong: strong) { best = (candidate, writes, draw) }
             if report.allPassed || !report.cases.contains(where: { isSpecExample($0.name) && $0.outcome != .passed }) { break }
         }
-        // `verify` left the last draw's report as the tip's; the tip has not moved yet.
-        state.lastReport = tipReport
         if let budgetStop, best == nil { return budgetStop }
 
         // The best draw is committed whether or not it beats the first code, so the history shows what
         // the spec alone gives; if it lost, the next iteration starts from the first code again.
-        var writes = FileSet()
-        var fixReport = base.report
-        if let best {
-            writes = best.candidate.files.filter { best.candidate.files[$0] != state.files[$0] }
-            fixReport = best.candidate.report
-            if writes.isEmpty { fixReport = tipReport ?? fixReport }
-            state.lastReport = fixReport
-        }
+        let writes = best?.writes ?? FileSet()
+        let fixReport = best?.candidate.report ?? base.report
+        // Testing each draw left the last one's report as the tip's; the commit makes it the best one's.
+        state.lastReport = best == nil ? tipReport : fixReport
         let better = best.map { $0.candidate.isBetter(than: base, strong: strong) } ?? false
         let drawn = draws == 1 ? "wrote \(path) again from the spec alone"
             : "drew \(path) from the spec alone \(lines.count) time\(lines.count == 1 ? "" : "s")"

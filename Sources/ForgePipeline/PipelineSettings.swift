@@ -23,10 +23,11 @@ public struct PipelineSettings: Sendable {
     /// How many answers the fresh start may draw from the spec alone (the first greedy, the rest
     /// sampled) when the first code fails the spec's own examples; 1 = the greedy answer only.
     public var freshSamples: Int
+    public static let defaultFreshSamples = 4
 
     public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
                 costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2,
-                freshSamples: Int = 4) {
+                freshSamples: Int = defaultFreshSamples) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
@@ -68,11 +69,11 @@ public struct ResumeLimits: Sendable {
 
     public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
                 timeBudget: Double? = nil, freshSamples: Int? = nil) {
-        self.freshSamples = freshSamples
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
         self.costBudget = costBudget
         self.prices = prices
         self.timeBudget = timeBudget
+        self.freshSamples = freshSamples
     }
 }

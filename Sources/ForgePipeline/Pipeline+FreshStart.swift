@@ -18,7 +18,13 @@ extension Pipeline {
         guard iteration == 1, state.sourcePaths.count == 1, strongEvidencePrefix != nil,
               let report = state.working?.report, !report.allPassed,
               templates.variants(for: "single-shot").isEmpty == false else { return false }
-        return report.cases.contains { isSpecExample($0.name) && $0.outcome != .passed }
+        return failsASpecExample(report)
+    }
+
+    /// Whether `report` has a spec example that did not pass: what starts a fresh start, and what
+    /// keeps it drawing.
+    private func failsASpecExample(_ report: TestReport) -> Bool {
+        report.cases.contains { isSpecExample($0.name) && $0.outcome != .passed }
     }
 
     /// Draws up to `settings.freshSamples` answers from the spec alone, tests each, and commits the
@@ -80,7 +86,7 @@ extension Pipeline {
             let candidate = Candidate(files: files, report: report, iteration: iteration)
             lines.append("- draw \(draw): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
             if best == nil || candidate.isBetter(than: best!.candidate, strong: strong) { best = (candidate, writes, draw) }
-            if report.allPassed || !report.cases.contains(where: { isSpecExample($0.name) && $0.outcome != .passed }) { break }
+            if report.allPassed || !failsASpecExample(report) { break }
         }
         if let budgetStop, best == nil { return budgetStop }
 

@@ -19,6 +19,10 @@ struct BudgetOptions: ParsableArguments {
     @Option(name: .customLong("fresh-samples"), help: ArgumentHelp("When the first code fails an example stated in the spec, draw up to this many answers from the spec alone and keep the one that passes most examples (default 4; 1 = only the greedy answer).", valueName: "n"))
     var freshSamples: Int?
 
+    @Flag(name: .customLong("cross-check"), inversion: .prefixedNo,
+          help: "Check the code against answers drawn from the spec alone, by how they behave on the tests' inputs and neighbours of them; when they differ, draw more and keep the version most answers agree with (--fresh-samples caps the draws).")
+    var crossCheck = true
+
     func validate() throws {
         if let freshSamples, freshSamples < 1 { throw ValidationError("--fresh-samples must be 1 or more") }
         if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }

@@ -9,7 +9,7 @@ extension Pipeline {
     /// Analyst and developer take turns until the tests pass or a stop rule fires. Returns the stop reason.
     ///
     /// When the first code fails the spec's own examples, iteration 1 is a fresh start from the spec
-    /// instead (``startsFresh(_:state:)``). The stop rules are layered:
+    /// instead (``freshStartReason(_:settings:state:)``). The stop rules are layered:
     /// - **tests pass**;
     /// - **budget**: iterations here; tokens, cost and time before every model call (``UsageLedger``);
     /// - **stuck**: the same failure signature `stuckAfter` times in a row changes the strategy once
@@ -32,10 +32,12 @@ extension Pipeline {
                 try Task.checkCancellation()
                 try await ledger.checkTime()
                 state.iterations = iteration
-                let outcome = startsFresh(iteration, state: state)
-                    ? try await runFreshIteration(iteration, settings: settings, state: &state, ledger: ledger)
-                    : try await runFixIteration(iteration, settings: settings, state: &state, ledger: ledger,
+                let outcome = if let reason = freshStartReason(iteration, settings: settings, state: state) {
+                    try await runDraws(iteration, reason: reason, settings: settings, state: &state, ledger: ledger)
+                } else {
+                    try await runFixIteration(iteration, settings: settings, state: &state, ledger: ledger,
                                                 analystTemplate: analystTemplate, fixTemplate: fixTemplate)
+                }
                 if let reason = outcome { return try await keepBest(reason, state: &state, ledger: ledger) }
             }
         } catch let exhausted as BudgetExhausted {

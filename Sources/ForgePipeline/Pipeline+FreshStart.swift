@@ -5,20 +5,46 @@ import Foundation
 import Logging
 
 extension Pipeline {
+    /// Why answers are drawn from the spec alone.
+    enum DrawReason {
+        /// The first code fails one of the spec's own examples (fix iteration 1).
+        case failedExamples
+        /// The first code fails tests the model wrote, not the spec's examples (fix iteration 1,
+        /// cross-check on): the tests may be wrong, so answers are drawn and put to a vote.
+        case failedTests
+        /// The first code passed its tests (cross-check on): one greedy answer checks it, and only
+        /// when they behave differently are more drawn and put to a vote.
+        case crossCheck
+    }
+
+    /// One version in a fresh start or cross-check: the first code (draw 0) or an answer drawn from
+    /// the spec. A repeated answer shares the first one's candidate: it is not tested again, but it
+    /// votes.
+    struct Version {
+        var draw: Int
+        var text: String
+        var candidate: Candidate
+        var writes: FileSet
+    }
+
+    var behaviourProbe: BehaviourProbe { BehaviourProbe(verifier: verifier) }
+
     /// Whether fix iteration `iteration` is a fresh start: the first code fails one of the spec's own
-    /// examples (the strongest evidence a run has), so before analysing that code forge draws the file
-    /// again from the spec alone, the way a single model call would write it.
+    /// examples (the strongest evidence a run has), or, with the cross-check on, any of its tests, so
+    /// before analysing that code forge draws the file again from the spec alone, the way a single
+    /// model call would write it.
     ///
     /// A small model guided by a PRD and a design sometimes writes worse code than it writes from the
-    /// spec itself; diagnosing and patching that code costs more and often fails. The versions then
-    /// compete on the tests, spec examples first (``Candidate/isBetter(than:strong:)``), and the best
-    /// one goes on. Only for one-file designs: a spec-only answer cannot split itself the way the
-    /// design does.
-    func startsFresh(_ iteration: Int, state: RunState) -> Bool {
-        guard iteration == 1, state.sourcePaths.count == 1, strongEvidencePrefix != nil,
-              let report = state.working?.report, !report.allPassed,
-              templates.variants(for: "single-shot").isEmpty == false else { return false }
-        return failsASpecExample(report)
+    /// spec itself; diagnosing and patching that code costs more and often fails. Only for one-file
+    /// designs: a spec-only answer cannot split itself the way the design does.
+    func freshStartReason(_ iteration: Int, settings: PipelineSettings, state: RunState) -> DrawReason? {
+        guard iteration == 1, canDrawFromSpec(state), let report = state.working?.report, !report.allPassed else { return nil }
+        if failsASpecExample(report) { return .failedExamples }
+        return settings.crossCheck && behaviourProbe.isAvailable ? .failedTests : nil
+    }
+
+    private func canDrawFromSpec(_ state: RunState) -> Bool {
+        state.sourcePaths.count == 1 && strongEvidencePrefix != nil && !templates.variants(for: "single-shot").isEmpty
     }
 
     /// Whether `report` has a spec example that did not pass: what starts a fresh start, and what
@@ -27,42 +53,67 @@ extension Pipeline {
         report.cases.contains { isSpecExample($0.name) && $0.outcome != .passed }
     }
 
+    /// The first code passed its tests. Model-written tests can be wrong with it (they missed a bug
+    /// in 5 of 29 green bench runs), so one greedy answer from the spec alone checks it: if the two
+    /// behave the same on the tests' inputs and their neighbours, the run is done; if not, more are
+    /// drawn and the version most answers agree with is kept. Returns a stop reason, or nil when
+    /// the run should go on to the fix loop.
+    func crossCheck(settings: PipelineSettings, state: inout RunState, ledger: UsageLedger) async throws -> String? {
+        guard settings.crossCheck, settings.freshSamples >= 2, settings.maxIterations >= 1, canDrawFromSpec(state),
+              behaviourProbe.isAvailable, let report = state.lastReport, report.allPassed else { return nil }
+        state.working = Candidate(files: state.files.filter(isLoopFile(state)), report: report, iteration: 0)
+        state.best = state.working
+        do {
+            return try await runDraws(1, reason: .crossCheck, settings: settings, state: &state, ledger: ledger)
+        } catch let exhausted as BudgetExhausted {
+            return "tests pass (not cross-checked: \(exhausted.description))"
+        }
+    }
+
     /// Draws up to `settings.freshSamples` answers from the spec alone, tests each, and commits the
-    /// best. Returns a stop reason, or nil.
+    /// version the evidence favours. Returns a stop reason, or nil for the loop to go on.
     ///
     /// The first answer is the greedy one (temperature 0: what a single call writes); the rest are
-    /// samples at temperature 0.8, each with its own seed. Drawing stops at the first answer that
-    /// passes every spec example: the spec's examples are the filter that makes best-of-N more than
-    /// a lottery, and an answer drawn from the spec costs a few hundred tokens, where an analyst and
-    /// a fix cost a few thousand and rarely find what a 1.5B model got wrong.
-    func runFreshIteration(_ iteration: Int, settings: PipelineSettings, state: inout RunState,
-                           ledger: UsageLedger) async throws -> String? {
+    /// samples at temperature 0.8, each with its own seed. Versions are ranked by the spec's examples
+    /// first, then by how many other versions behave the same (``Behaviour``; counted from two up:
+    /// one lone match is chance), then by the model's tests. When the first code fails a spec example,
+    /// drawing stops at the first answer that passes them all: an answer from the spec costs a few
+    /// hundred tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B
+    /// model got wrong.
+    func runDraws(_ iteration: Int, reason: DrawReason, settings: PipelineSettings, state: inout RunState,
+                  ledger: UsageLedger) async throws -> String? {
         let template = try template("single-shot")
         let base = state.working!
         let path = state.sourcePaths[0]
+        let firstCode = base.files.text(path) ?? ""
+        let module = TestWriterAgent.importName(for: path, sourceExtension: profile.sourceExtension)
+        let tests = base.files.filter { state.testPaths.contains($0) }
         let integrity = FixIntegrity(rules: profile.testRules, lockedTests: Set(state.testPaths))
-        let strong = strongEvidencePrefix ?? ""  // set: startsFresh checked it
-        let failingExamples = base.report.failures.filter { isSpecExample($0.name) }.map(\.name)
-        let tipReport = state.lastReport
         let draws = max(1, settings.freshSamples)
+        let tipReport = state.lastReport
 
-        var best: (candidate: Candidate, writes: FileSet, draw: Int)?
-        var tried: [String: Int] = [:]  // answer → the draw that first gave it: a repeat is not tested again
+        var versions = [Version(draw: 0, text: firstCode, candidate: base, writes: FileSet())]
         var lines: [String] = []
         var budgetStop: String?
-        for draw in 1 ... draws {
+        // A green version waits for one more answer to confirm it (the first code, in a cross-check).
+        // Confirmed, drawing stops; contradicted, every remaining answer is drawn and all of them vote.
+        var awaiting: Int? = reason == .crossCheck ? 0 : nil
+        var contested = false
+        let confirms = settings.crossCheck && behaviourProbe.isAvailable
+        drawing: for draw in 1 ... draws {
             let sampling = draw == 1 ? Sampling(temperature: 0, seed: settings.seed)
                 : Sampling(temperature: 0.8, seed: settings.seed.map { $0 + draw - 1 } ?? draw)
+            let purpose = reason == .crossCheck ? "to cross-check \(path)" : "\(path) afresh"
             let label = draws == 1 ? "" : " (draw \(draw) of \(draws)\(draw == 1 ? ", greedy" : ", temperature 0.8"))"
             let code: String
             do {
                 code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger,
-                                          detail: "writing \(path) afresh from the spec\(label)", sampling: sampling) { conversation in
+                                          detail: "writing \(purpose) from the spec\(label)", sampling: sampling) { conversation in
                     try await SingleShotAgent(template: template, language: profile.name).write(
                         spec: settings.spec, path: path, conversation: conversation) { integrity.problems(path: path, content: $0) }
                 }
             } catch let error as ForgeError where error.code == .stageFailed {
-                logger.warning("fresh answer unusable", metadata: ["draw": "\(draw)", "reason": "\(error.message)"])
+                logger.warning("answer from the spec unusable", metadata: ["draw": "\(draw)", "reason": "\(error.message)"])
                 lines.append("- draw \(draw): unusable answer")
                 continue
             } catch let exhausted as BudgetExhausted {
@@ -70,60 +121,112 @@ extension Pipeline {
                 budgetStop = exhausted.description
                 break
             }
-            if code == base.files.text(path) {
-                lines.append("- draw \(draw): the first code again")
+            if let green = awaiting {
+                let name = versions[green].draw == 0 ? "the first code" : "draw \(versions[green].draw)"
+                // The cheap check first: most green versions end here, after one draw and one probe.
+                let pair = code == versions[green].text ? nil
+                    : try await probe([versions[green].text, code], path: path, module: module, tests: tests, iteration: iteration)
+                let alike = code == versions[green].text ? "is the same code as \(name)"
+                    : pair.map { $0.differences(0, 1).isEmpty ? "behaves like \(name) on \($0.inputs.count) inputs" : "" } ?? ""
+                if code != versions[green].text, pair == nil {
+                    if reason == .crossCheck { return "tests pass; not cross-checked (the probe found no inputs to compare on)" }
+                    break drawing
+                }
+                if !alike.isEmpty {
+                    if reason == .crossCheck { return "tests pass; cross-checked: an answer from the spec alone \(alike)" }
+                    lines.append("- draw \(draw) \(alike): confirmed")
+                    break drawing
+                }
+                lines.append("- draw \(draw) behaves differently from \(name): \(pair?.firstDifference(1, 0) ?? "")")
+                awaiting = nil
+                contested = true
+            }
+            if let same = versions.first(where: { $0.text == code }) {
+                versions.append(Version(draw: draw, text: code, candidate: same.candidate, writes: same.writes))
+                lines.append(same.draw == 0 ? "- draw \(draw): the first code again" : "- draw \(draw): the same as draw \(same.draw)")
                 continue
             }
-            if let earlier = tried[code] {
-                lines.append("- draw \(draw): the same as draw \(earlier)")
-                continue
-            }
-            tried[code] = draw
             var changes = FileSet()
             try changes.set(path, text: code)
             let files = base.files.merging(changes)
             let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state)
-            let candidate = Candidate(files: files, report: report, iteration: iteration)
+            versions.append(Version(draw: draw, text: code, candidate: Candidate(files: files, report: report, iteration: iteration),
+                                    writes: writes))
             lines.append("- draw \(draw): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
-            if best == nil || candidate.isBetter(than: best!.candidate, strong: strong) { best = (candidate, writes, draw) }
-            if report.allPassed || !failsASpecExample(report) { break }
+            if contested { continue }
+            if report.allPassed {
+                guard confirms, draw < draws else { break }
+                awaiting = versions.count - 1
+            } else if reason == .failedExamples, !failsASpecExample(report) {
+                break
+            }
         }
-        if let budgetStop, best == nil { return budgetStop }
+        if let budgetStop, versions.count == 1 {
+            state.lastReport = tipReport
+            return reason == .crossCheck ? "tests pass (not cross-checked: \(budgetStop))" : budgetStop
+        }
 
-        // The best draw is committed whether or not it beats the first code, so the history shows what
-        // the spec alone gives; if it lost, the next iteration starts from the first code again.
-        let writes = best?.writes ?? FileSet()
-        let fixReport = best?.candidate.report ?? base.report
-        // Testing each draw left the last one's report as the tip's; the commit makes it the best one's.
-        state.lastReport = best == nil ? tipReport : fixReport
-        let better = best.map { $0.candidate.isBetter(than: base, strong: strong) } ?? false
-        let drawn = draws == 1 ? "wrote \(path) again from the spec alone"
-            : "drew \(path) from the spec alone \(lines.count) time\(lines.count == 1 ? "" : "s")"
-        let cause = drawn + "; " + (best == nil ? "no answer differed from the first code"
-            : better ? "kept draw \(best!.draw)" : "kept the earlier version, which did better")
-        let summary = best == nil ? "no change (fresh start from the spec gave the same \(path))"
+        let behaviour = Set(versions.map(\.text)).count >= 2
+            ? try await probe(versions.map(\.text), path: path, module: module, tests: tests, iteration: iteration) : nil
+        let ballot = Ballot(versions: versions, behaviour: behaviour, strong: strongEvidencePrefix ?? "")
+        let winner = versions[ballot.winner]
+        let agreeing = behaviour?.agreement(ballot.winner) ?? 0
+        let report = winner.candidate.report
+        // Testing each draw left the last one's report as the tip's; the commit makes it the winner's.
+        state.lastReport = report
+
+        let kept = winner.draw == 0 ? "kept the first code" : "kept draw \(winner.draw)"
+        let votes = behaviour.map { "; \(agreeing) other answer\(agreeing == 1 ? "" : "s") behave\(agreeing == 1 ? "s" : "") like it on \($0.inputs.count) inputs" } ?? ""
+        let drawn = lines.count == 1 && draws == 1 ? "wrote \(path) again from the spec alone" : "drew \(path) from the spec alone \(versions.count - 1) time\(versions.count == 2 ? "" : "s")"
+        let cause = drawn + "; " + (versions.count == 1 ? "no answer was usable" : kept + votes)
+        let summary = switch reason {
+        case .crossCheck: winner.draw == 0 ? "cross-check: the first code stands (\(agreeing) of \(versions.count - 1) answers from the spec behave like it)"
+            : "cross-check: draw \(winner.draw) of \(versions.count - 1) from the spec replaces the first code (\(agreeing) other answers behave like it)"
+        case .failedExamples, .failedTests: versions.count == 1 ? "no change (no usable answer from the spec)"
+            : winner.draw == 0 ? "fresh start: the first code stands against \(versions.count - 1) answer\(versions.count == 2 ? "" : "s") from the spec"
             : draws == 1 ? "fresh start: \(path) written again from the spec alone"
-            : "fresh start: \(path) from the spec alone (draw \(best!.draw) of \(lines.count))"
-        // The same fields as a diagnosed fix, so `forge resume` reads this attempt back the same way.
-        let diagnosis = Diagnosis(failingTests: failingExamples, rootCause: cause, filesToChange: [path],
-                                  fix: "write \(path) again from the spec alone, as one model call would")
-        let body = "The first code failed the spec's own examples (\(failingExamples.joined(separator: ", "))); "
-            + "the best version (spec examples first) goes on.\n"
-            + (draws == 1 ? "" : "Draws from the spec alone:\n" + lines.joined(separator: "\n") + "\n")
-            + Self.diagnosisBody(diagnosis, changed: writes.paths, report: fixReport)
-        try await commit(.fix, summary: summary, body: body, writing: writes, iteration: iteration,
-                         variants: [template.identifier], tests: fixReport, state: &state, ledger: ledger)
-        if fixReport.allPassed { return "tests pass" }
-
-        if let best {
-            if better { state.working = best.candidate }
-            if let kept = state.best, best.candidate.isBetter(than: kept, strong: strong) { state.best = best.candidate }
+            : "fresh start: \(path) from the spec alone (draw \(winner.draw) of \(versions.count - 1))"
         }
-        state.attempts.append(FixAttempt(iteration: iteration, changed: writes.paths, tests: fixReport.summary,
+        let failing = base.report.failures.map(\.name)
+        let why = switch reason {
+        case .failedExamples: "The first code failed the spec's own examples (\(failing.filter(isSpecExample).joined(separator: ", "))); "
+        case .failedTests: "The first code failed tests the model wrote (\(failing.prefix(5).joined(separator: ", "))), which may be wrong; "
+        case .crossCheck: "The first code passed its tests, but an answer drawn from the spec alone behaves differently; "
+        }
+        // The same fields as a diagnosed fix, so `forge resume` reads this attempt back the same way.
+        let diagnosis = Diagnosis(failingTests: failing, rootCause: cause, filesToChange: [path],
+                                  fix: "write \(path) again from the spec alone, as one model call would, and keep the version the evidence favours")
+        let body = why + "versions are ranked by the spec's examples, then by how many answers behave alike, then by the tests.\n"
+            + "Draws from the spec alone:\n" + lines.joined(separator: "\n") + "\n"
+            + (behaviour.map { "Behaviour: " + ballot.describe($0) + "\n" } ?? "")
+            + Self.diagnosisBody(diagnosis, changed: winner.writes.paths, report: report)
+        state.iterations = max(state.iterations, iteration)
+        try await commit(.fix, summary: summary, body: body, writing: winner.writes, iteration: iteration,
+                         variants: [template.identifier], tests: report, state: &state, ledger: ledger)
+        state.working = winner.candidate
+        if report.allPassed { state.best = winner.candidate; return "tests pass" }
+        // Answers drawn apart that behave alike, and pass every example the spec states, outweigh
+        // tests the model invented: chasing those tests is how a loop breaks right code.
+        if agreeing >= 2, !failsASpecExample(report) {
+            state.best = winner.candidate
+            return "tests disputed: \(agreeing + 1) of \(versions.count) versions behave the same and fail \(report.failures.count) of the model's tests; kept \(winner.draw == 0 ? "the first code" : "draw \(winner.draw)") (\(report.summary))"
+        }
+        if let best = state.best, winner.candidate.isBetter(than: best, strong: strongEvidencePrefix) { state.best = winner.candidate }
+        state.attempts.append(FixAttempt(iteration: iteration, changed: winner.writes.paths, tests: report.summary,
                                          rootCause: cause, broke: []))
-        state.lastSignature = state.working.map { FailureSignature($0.report) }
+        state.lastSignature = FailureSignature(report)
         state.repeats = 0
         return budgetStop
+    }
+
+    /// Runs the probe on `versions`, reporting it as a sandbox step; nil when it cannot say.
+    private func probe(_ versions: [String], path: String, module: String, tests: FileSet, iteration: Int) async throws -> Behaviour? {
+        reporter.stageStarted(.verify, iteration: iteration, detail: "comparing how \(versions.count) versions of \(path) behave")
+        let behaviour = try await behaviourProbe.run(versions: versions, path: path, module: module, tests: tests)
+        let summary = behaviour.map { "\($0.inputs.count) inputs (\($0.generated.count { $0 }) made up)" } ?? "the probe could not compare them"
+        reporter.stageFinished(.verify, iteration: iteration, summary: summary, commit: nil)
+        if behaviour == nil { logger.warning("behaviour probe gave no answer", metadata: ["path": "\(path)"]) }
+        return behaviour
     }
 
     /// ", 3 of 4 spec examples" for a draw's line in the commit body.

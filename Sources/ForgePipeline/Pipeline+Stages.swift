@@ -106,7 +106,10 @@ extension Pipeline {
             // Resuming after the tests were written: re-run them on the tip for a full report.
             _ = try await verify(changes: FileSet(), iteration: state.iterations, state: &state)
         }
-        if state.lastReport?.allPassed == true { return "tests pass" }
+        if state.lastReport?.allPassed == true {
+            if let reason = try await crossCheck(settings: settings, state: &state, ledger: ledger) { return reason }
+            if state.lastReport?.allPassed == true { return "tests pass" }
+        }
         return try await runFixLoop(settings, state: &state, ledger: ledger)
     }
 }

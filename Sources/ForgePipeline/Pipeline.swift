@@ -86,6 +86,7 @@ public final class Pipeline {
                                         baseRevision: record.baseCommit.isEmpty ? nil : record.baseCommit,
                                         costBudget: limits.costBudget, prices: limits.prices, timeBudget: limits.timeBudget)
         if let samples = limits.freshSamples { settings.freshSamples = samples }
+        settings.crossCheck = limits.crossCheck
         return await execute(settings, state: state, record: record,
                              spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
                              earlierSeconds: earlierSeconds)

@@ -24,10 +24,15 @@ public struct PipelineSettings: Sendable {
     /// sampled) when the first code fails the spec's own examples; 1 = the greedy answer only.
     public var freshSamples: Int
     public static let defaultFreshSamples = 4
+    /// Whether answers drawn from the spec alone also check code the tests did not fault, by how
+    /// the versions behave on the same inputs (``Behaviour``): a green first code is checked
+    /// against one greedy answer, and only when they differ are more drawn and put to a vote. Off
+    /// here, so a library caller opts in; the command line turns it on unless `--no-cross-check`.
+    public var crossCheck: Bool
 
     public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
                 costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2,
-                freshSamples: Int = defaultFreshSamples) {
+                freshSamples: Int = defaultFreshSamples, crossCheck: Bool = false) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
@@ -38,6 +43,7 @@ public struct PipelineSettings: Sendable {
         self.timeBudget = timeBudget
         self.stuckAfter = stuckAfter
         self.freshSamples = freshSamples
+        self.crossCheck = crossCheck
     }
 }
 
@@ -66,14 +72,17 @@ public struct ResumeLimits: Sendable {
     public var timeBudget: Double?
     /// See ``PipelineSettings/freshSamples``; nil = the default.
     public var freshSamples: Int?
+    /// See ``PipelineSettings/crossCheck``.
+    public var crossCheck: Bool
 
     public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
-                timeBudget: Double? = nil, freshSamples: Int? = nil) {
+                timeBudget: Double? = nil, freshSamples: Int? = nil, crossCheck: Bool = false) {
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
         self.costBudget = costBudget
         self.prices = prices
         self.timeBudget = timeBudget
         self.freshSamples = freshSamples
+        self.crossCheck = crossCheck
     }
 }

@@ -42,6 +42,13 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// What a test file that does not even parse looks like in its run's report (`SyntaxError`): a
     /// cut-off answer from the model. Locked, it would fail every run whatever the fixes do.
     public var parseErrorPattern: String?
+    /// A program that runs several versions of one module on the same inputs and prints what each
+    /// returned, as one JSON line (`probeFile` holds `probeContent`; `probeCommand` runs it, with
+    /// `{interpreter}`). forge compares versions drawn independently by how they behave: where the
+    /// model's own tests are silent or wrong, agreement among answers is the evidence left.
+    public var probeFile: String?
+    public var probeContent: String?
+    public var probeCommand: [String]?
 
     public struct Rewrite: Sendable, Equatable, Codable {
         /// Matched per line; `replacement` is its template (`$1`…). An import the replacement needs
@@ -76,7 +83,8 @@ public struct TestFileRules: Sendable, Equatable, Codable {
                 skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
                 examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
                 exampleCase: String? = nil, exampleCaseApproximate: String? = nil, rewrites: [Rewrite] = [],
-                parseErrorPattern: String? = nil) {
+                parseErrorPattern: String? = nil, probeFile: String? = nil, probeContent: String? = nil,
+                probeCommand: [String]? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
         self.importExample = importExample
@@ -93,6 +101,9 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         self.exampleCaseApproximate = exampleCaseApproximate
         self.rewrites = rewrites
         self.parseErrorPattern = parseErrorPattern
+        self.probeFile = probeFile
+        self.probeContent = probeContent
+        self.probeCommand = probeCommand
     }
 
     enum CodingKeys: String, CodingKey {
@@ -102,6 +113,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
         case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate", rewrites
         case parseErrorPattern = "parse_error_pattern"
+        case probeFile = "probe_file", probeContent = "probe_content", probeCommand = "probe_command"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -122,6 +134,9 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
         rewrites = try container.decodeIfPresent([Rewrite].self, forKey: .rewrites) ?? []
         parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
+        probeFile = try container.decodeIfPresent(String.self, forKey: .probeFile)
+        probeContent = try container.decodeIfPresent(String.self, forKey: .probeContent)
+        probeCommand = try container.decodeIfPresent([String].self, forKey: .probeCommand)
     }
 
     /// `content` with every rewrite applied, then the `add_line` of each usage requirement it breaks

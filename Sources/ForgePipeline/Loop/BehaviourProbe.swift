@@ -1,0 +1,85 @@
+import ForgeCore
+import ForgeSandbox
+import Foundation
+
+/// Runs several versions of one source file on the same inputs in the sandbox, with the profile's
+/// probe program (`probe_content`), and says how they behave: ``Behaviour``.
+///
+/// The inputs are the probe's business (for Python: the literal calls in the tests and the spec's
+/// examples, and neighbours of them); forge only lays out the versions side by side and reads the
+/// answers back.
+struct BehaviourProbe {
+    let verifier: TestVerifier
+
+    /// The profile can probe: it names a probe program and the command that runs it.
+    var isAvailable: Bool {
+        guard let rules = verifier.profile.testRules else { return false }
+        return rules.probeFile != nil && rules.probeContent != nil && !(rules.probeCommand ?? []).isEmpty
+    }
+
+    /// How each of `versions` (the text of `path`) behaves on the inputs found in `tests`, or nil when
+    /// the probe cannot say (no probe, no inputs, or a probe that did not answer in JSON).
+    func run(versions: [String], path: String, module: String, tests: FileSet) async throws -> Behaviour? {
+        guard isAvailable, let rules = verifier.profile.testRules, let file = rules.probeFile,
+              let content = rules.probeContent, let command = rules.probeCommand, versions.count >= 2 else { return nil }
+        var workspace = FileSet()
+        for (index, version) in versions.enumerated() { try workspace.set("candidates/\(index)/\(path)", text: version) }
+        for test in tests.paths { try workspace.set("sources/\(test)", data: tests[test]!) }
+        try workspace.set(file, text: content)
+        let config: [String: Any] = ["module": module, "path": path,
+                                     "candidates": versions.indices.map { "candidates/\($0)" },
+                                     "sources": tests.paths.map { "sources/\($0)" }]
+        try workspace.set("forge-probe.json", data: try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]))
+
+        let fm = FileManager.default
+        let directory = fm.temporaryDirectory.appendingPathComponent("forge-probe-\(UUID().uuidString)", isDirectory: true)
+        defer { try? fm.removeItem(at: directory) }
+        for relative in workspace.paths {
+            let target = directory.appendingPathComponent(relative)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try workspace[relative]!.write(to: target)
+        }
+        let outcome = try await verifier.runner.run(try await verifier.sandboxCommand(command, workspace: directory))
+        guard outcome.termination == .exited(0) else { return nil }
+        let behaviour = outcome.output.split(separator: "\n").reversed().lazy
+            .compactMap { try? JSONDecoder().decode(Behaviour.self, from: Data($0.utf8)) }.first
+        guard let behaviour, behaviour.outputs.count == versions.count, !behaviour.inputs.isEmpty,
+              behaviour.outputs.allSatisfy({ $0.count == behaviour.inputs.count }),
+              behaviour.generated.count == behaviour.inputs.count else { return nil }
+        return behaviour
+    }
+}
+
+/// What each version returned on each probe input (`outputs[version][input]`: a canonical text of the
+/// value, or `raises <Error>`).
+struct Behaviour: Decodable, Equatable {
+    var inputs: [String]
+    /// Per input: made up by the probe (a neighbour of a stated input) rather than stated.
+    var generated: [Bool]
+    var outputs: [[String]]
+
+    /// The inputs on which versions `a` and `b` really differ. On a stated input any difference
+    /// counts; on a made-up one only two different values do: a neighbour may break the spec's
+    /// preconditions, where raising and returning are both fair answers.
+    func differences(_ a: Int, _ b: Int) -> [Int] {
+        inputs.indices.filter { input in
+            let x = outputs[a][input], y = outputs[b][input]
+            guard x != y else { return false }
+            return !generated[input] || !(Self.raises(x) || Self.raises(y))
+        }
+    }
+
+    /// How many other versions behave like `version` on every input.
+    func agreement(_ version: Int) -> Int {
+        outputs.indices.count { $0 != version && differences(version, $0).isEmpty }
+    }
+
+    /// "f(3,): 1 against None" for the first input where `a` and `b` differ.
+    func firstDifference(_ a: Int, _ b: Int) -> String? {
+        differences(a, b).first.map { "\(inputs[$0]): \(outputs[a][$0]) against \(outputs[b][$0])" }
+    }
+
+    static func raises(_ answer: String) -> Bool {
+        answer.hasPrefix("raises ") || answer.hasPrefix("import fails") || answer == "crashed"
+    }
+}

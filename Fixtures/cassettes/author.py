@@ -63,6 +63,12 @@ VACUOUS_TESTS = TESTS + '''
 def test_module_loads():
     assert True
 '''
+# The same behaviour as FIXED in other words: what an answer drawn from the spec alone looks like.
+FIXED_REWORDED = FIXED.replace('"""Return the number of words in text."""', '"""Count the words in text."""')
+FIXED_SORTED = FIXED.replace("return [word for word, _ in counts.most_common(n)]",
+                             "ranked = counts.most_common(n)\n    return [word for word, _ in ranked]")
+# Counts "well-known" as two words, which INVENTED_TESTS asks for and no acceptance criterion states.
+HYPHEN_SPLIT = FIXED.replace("return len(text.split())", 'return len(re.split(r"[\\s-]+", text.strip())) if text.strip() else 0')
 # An invented case the PRD never states, and wrong: the analyst may unlock the test file for it.
 INVENTED_TESTS = TESTS + '''
 
@@ -168,6 +174,19 @@ SCENARIOS = {
     "loop-fresh-worse": opening() + [
         answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(FIXED), 850, 115)],
+    # Cross-check: the first code passes its tests, and the greedy answer from the spec alone is worded
+    # differently but behaves the same on every probe input, so the run ends there, without a commit.
+    "cross-check-agrees": opening(code=FIXED) + [answer("fix-1", fence(FIXED_REWORDED), 300, 110)],
+    # Cross-check: the first code passes the model's invented test (hyphens split words); the greedy
+    # answer does not, so three samples are drawn: two behave like the greedy one, one is broken.
+    # Three versions alike outweigh the invented test: the run stops on them, the test disputed.
+    "cross-check-disputed": opening(code=HYPHEN_SPLIT, tests=INVENTED_TESTS) + [
+        answer("fix-1", fence(FIXED), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(FIXED_SORTED), 300, 110)],
+    # Fresh start with the cross-check on: the greedy draw passes every test, and the next draw,
+    # worded differently, behaves the same: that confirms it, and drawing stops at two of four.
+    "loop-fresh-confirmed": opening() + [
+        answer("fix-1", fence(FIXED), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110)],
     # Fix 1 breaks word_count and is reverted; fix 2 makes the same change again, which leaves the
     # tip's tree as it is: its commit must report that tree's results, and the best version comes back.
     "loop-revert-repeat": opening() + [

@@ -175,13 +175,14 @@ extension Pipeline {
         // Testing each draw left the last one's report as the tip's; the commit makes it the winner's.
         state.lastReport = report
 
-        let kept = winner.draw == 0 ? "kept the first code" : "kept draw \(winner.draw)"
+        let kept = winner.draw == 0 ? "kept the earlier version, which did better" : "kept draw \(winner.draw)"
         let votes = behaviour.map { "; \(agreeing) other answer\(agreeing == 1 ? "" : "s") behave\(agreeing == 1 ? "s" : "") like it on \($0.inputs.count) inputs" } ?? ""
         let drawn = lines.count == 1 && draws == 1 ? "wrote \(path) again from the spec alone" : "drew \(path) from the spec alone \(versions.count - 1) time\(versions.count == 2 ? "" : "s")"
         let cause = drawn + "; " + (versions.count == 1 ? "no answer was usable" : kept + votes)
         let summary = switch reason {
-        case .crossCheck: winner.draw == 0 ? "cross-check: the first code stands (\(agreeing) of \(versions.count - 1) answers from the spec behave like it)"
-            : "cross-check: draw \(winner.draw) of \(versions.count - 1) from the spec replaces the first code (\(agreeing) other answers behave like it)"
+        // Short: the subject line has 72 characters; the body says who agreed with whom.
+        case .crossCheck: winner.draw == 0 ? "cross-check: the first code stands against \(versions.count - 1) draws"
+            : "cross-check: draw \(winner.draw) of \(versions.count - 1) replaces the first code"
         case .failedExamples, .failedTests: versions.count == 1 ? "no change (no usable answer from the spec)"
             : winner.draw == 0 ? "fresh start: the first code stands against \(versions.count - 1) answer\(versions.count == 2 ? "" : "s") from the spec"
             : draws == 1 ? "fresh start: \(path) written again from the spec alone"

@@ -292,3 +292,68 @@ extension LoopReplayTests {
         #expect(throws: (any Error).self) { try run.file("test_spec_examples.py") }
     }
 }
+
+/// The cross-check (``PipelineSettings/crossCheck``): answers drawn from the spec alone check code
+/// by how it behaves, where the model's own tests may be silent or wrong.
+extension LoopReplayTests {
+    @Test func aGreenFirstCodeThatAnAnswerFromTheSpecBehavesLikeEndsWithoutAFix() async throws {
+        let run = try await run("cross-check-agrees", PipelineSettings(spec: Self.spec, maxIterations: 2, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.stopReason.hasPrefix("tests pass; cross-checked: an answer from the spec alone behaves like the first code on "),
+                "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 0)
+        #expect(run.log.allSatisfy { $0.trailer("Forge-Stage") != "fix" }, "agreement needs no commit")
+        // One greedy draw, nothing more: the pair agreed.
+        let draws = try #require(try run.requests()["fix-1"])
+        #expect(draws.map(\.temperature) == [0])
+        #expect(draws.first?.messages.last?.content.hasPrefix(Self.spec) == true)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        #expect(try run.repo.snapshot() == run.before)
+    }
+
+    @Test func withoutTheCrossCheckAGreenFirstCodeEndsAtOnce() async throws {
+        // The same cassette: its draw is never asked for.
+        let run = try await run("cross-check-agrees", PipelineSettings(spec: Self.spec, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.stopReason == "tests pass")
+        #expect(run.replay.unusedInteractions() == ["fix-1"], "the draw is never asked for")
+    }
+
+    @Test func answersThatBehaveAlikeOutweighAnInventedTestTheFirstCodePassed() async throws {
+        let run = try await run("cross-check-disputed", PipelineSettings(spec: Self.spec, maxIterations: 3, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.outcome.exitStatus == .testsFailing)
+        #expect(run.outcome.stopReason
+            == "tests disputed: 3 of 5 versions behave the same and fail 1 of the model's tests; kept draw 1 (4 passed, 1 failed)",
+                "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        // Contested after the greedy draw, so every sample of four is drawn, and no analyst is asked
+        // to chase the invented test.
+        let requests = try run.requests()
+        #expect(requests["fix-1"]?.map(\.temperature) == [0, 0.8, 0.8, 0.8])
+        #expect(requests["analyst-2"] == nil)
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): cross-check: draw 1 of 4 replaces the first code")
+        #expect(fix.message.contains("- draw 1 behaves differently from the first code: word_count('well-known fact'): 2 against 3"),
+                "\(fix.message)")
+        #expect(fix.message.contains("the first code alone; draw 1, draw 2, draw 4 alike; draw 3 alone"), "\(fix.message)")
+        #expect(fix.trailer("Forge-Tests") == "4 passed, 1 failed")
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+        #expect(run.replay.unusedInteractions().isEmpty)
+    }
+
+    @Test func aGreenDrawIsConfirmedByTheNextAndDrawingStops() async throws {
+        let run = try await run("loop-fresh-confirmed", PipelineSettings(spec: Self.specWithExample, maxIterations: 2, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        #expect(try run.requests()["fix-1"]?.map(\.temperature) == [0, 0.8])
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 1)")
+        #expect(fix.message.contains("- draw 1: 5 passed, 0 failed; 1 of 1 spec examples pass\n- draw 2 behaves like draw 1 on "),
+                "\(fix.message)")
+        #expect(run.replay.unusedInteractions().isEmpty)
+    }
+}

@@ -1,0 +1,103 @@
+import ForgeCore
+@testable import ForgePipeline
+import ForgeSandbox
+import Foundation
+import Testing
+
+/// The behaviour probe with the real python profile and real bubblewrap, and the vote it feeds.
+@Suite struct BehaviourProbeTests {
+    static let rightDivisor = """
+    def largest_divisor(n):
+        for i in range(n - 1, 0, -1):
+            if n % i == 0:
+                return i
+
+    """
+    /// Right on every number with a divisor above 1; None for primes.
+    static let wrongOnPrimes = rightDivisor.replacingOccurrences(of: "range(n - 1, 0, -1)", with: "range(n - 1, 1, -1)")
+    static let tests = """
+    from divisors import largest_divisor
+
+
+    def test_largest_divisor():
+        assert largest_divisor(15) == 5
+        assert largest_divisor(100) == 50
+
+    """
+
+    func probe() throws -> BehaviourProbe {
+        let profile = try SandboxProfile.load(named: "python", in: packageRoot.appendingPathComponent("Sandboxes"))
+        return BehaviourProbe(verifier: TestVerifier(profile: profile, runner: BubblewrapRunner()))
+    }
+
+    @Test func versionsThatPassTheSameTestsDifferOnANeighbourOfTheirInputs() async throws {
+        let probe = try probe()
+        #expect(probe.isAvailable)
+        let tests = try FileSet(["test_divisors.py": Self.tests])
+        let behaviour = try #require(try await probe.run(versions: [Self.wrongOnPrimes, Self.rightDivisor, Self.rightDivisor + "# same\n"],
+                                                         path: "divisors.py", module: "divisors", tests: tests))
+        // The stated inputs first, then neighbours made up from them (14, 16, 31, 99, 101, 201).
+        #expect(Array(behaviour.inputs.prefix(2)) == ["largest_divisor(15)", "largest_divisor(100)"])
+        #expect(behaviour.generated == [false, false] + Array(repeating: true, count: behaviour.inputs.count - 2))
+        #expect(behaviour.inputs.contains("largest_divisor(101)"))
+        #expect(behaviour.firstDifference(0, 1) == "largest_divisor(31): None against 1")
+        #expect(behaviour.differences(1, 2).isEmpty)
+        #expect(behaviour.agreement(0) == 0)
+        #expect(behaviour.agreement(1) == 1)
+    }
+
+    @Test func aVersionThatDoesNotImportOrLoopsForeverStillGetsAnAnswer() async throws {
+        let tests = try FileSet(["test_divisors.py": Self.tests])
+        let hangs = "def largest_divisor(n):\n    while True:\n        pass\n"
+        let broken = "def largest_divisor(n:\n"
+        let behaviour = try #require(try await probe().run(versions: [Self.rightDivisor, hangs, broken],
+                                                           path: "divisors.py", module: "divisors", tests: tests))
+        #expect(behaviour.outputs[1].allSatisfy { $0 == "raises Timeout" } || behaviour.outputs[1].allSatisfy { $0 == "crashed" },
+                "\(behaviour.outputs[1])")
+        #expect(behaviour.outputs[2].allSatisfy { $0 == "import fails: SyntaxError" }, "\(behaviour.outputs[2])")
+        #expect(behaviour.agreement(0) == 0)
+    }
+
+    @Test func withoutLiteralCallsInTheTestsThereIsNothingToCompare() async throws {
+        let tests = try FileSet(["test_divisors.py": "from divisors import largest_divisor\n\ndef test_it():\n    n = 15\n    assert largest_divisor(n) == 5\n"])
+        let behaviour = try await probe().run(versions: [Self.rightDivisor, Self.wrongOnPrimes], path: "divisors.py",
+                                              module: "divisors", tests: tests)
+        #expect(behaviour == nil)
+    }
+
+    @Test func onAMadeUpInputRaisingIsNotADisagreement() {
+        // A neighbour may break the spec's preconditions: raising there is as fair as returning.
+        let behaviour = Behaviour(inputs: ["f(1)", "f(0)", "f(-1)"], generated: [false, true, true],
+                                  outputs: [["1", "raises ValueError", "2"], ["1", "0", "3"], ["2", "0", "3"]])
+        #expect(behaviour.differences(0, 1) == [2])
+        #expect(behaviour.differences(1, 2) == [0])
+        let stated = Behaviour(inputs: ["f(0)"], generated: [false], outputs: [["raises ValueError"], ["0"]])
+        #expect(stated.differences(0, 1) == [0])
+    }
+
+    @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTests() {
+        func version(_ draw: Int, passed: Int, failed: Int, examples: Int = 0) -> Pipeline.Version {
+            var cases = (0 ..< passed).map { TestReport.Case(name: "test_m::t\($0)", outcome: .passed) }
+            cases += (0 ..< failed).map { TestReport.Case(name: "test_m::f\($0)", outcome: .failed) }
+            cases += (0 ..< examples).map { TestReport.Case(name: "test_spec_examples::e\($0)", outcome: .passed) }
+            let report = TestReport(cases: cases, termination: .exited(failed == 0 ? 0 : 1))
+            return Pipeline.Version(draw: draw, text: "v\(draw)", candidate: Candidate(files: FileSet(), report: report, iteration: 1),
+                                    writes: FileSet())
+        }
+        let alike = ["1", "2"], other = ["1", "3"]
+        // The first code passes every test alone; three draws agree with each other and fail one.
+        let versions = [version(0, passed: 5, failed: 0), version(1, passed: 4, failed: 1), version(2, passed: 4, failed: 1),
+                        version(3, passed: 4, failed: 1)]
+        let three = Behaviour(inputs: ["f(1)", "f(2)"], generated: [false, false], outputs: [other, alike, alike, alike])
+        #expect(Ballot(versions: versions, behaviour: three, strong: "test_spec_examples::").winner == 1)
+        // One echo is not a vote: with only two alike the tests decide, and the first code stays.
+        let two = Behaviour(inputs: ["f(1)", "f(2)"], generated: [false, false], outputs: [other, alike, alike, ["0", "0"]])
+        #expect(Ballot(versions: versions, behaviour: two, strong: "test_spec_examples::").winner == 0)
+        // The spec's own examples outrank any number of votes.
+        let examples = [version(0, passed: 3, failed: 2, examples: 1)] + versions.dropFirst()
+        #expect(Ballot(versions: examples, behaviour: three, strong: "test_spec_examples::").winner == 0)
+        // Without a probe's answer: the tests, then the earlier version.
+        #expect(Ballot(versions: versions, behaviour: nil, strong: "test_spec_examples::").winner == 0)
+        #expect(Ballot(versions: Array(versions.dropFirst()), behaviour: nil, strong: "test_spec_examples::").winner == 0)
+    }
+}

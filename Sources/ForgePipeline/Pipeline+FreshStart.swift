@@ -129,7 +129,7 @@ extension Pipeline {
                 let alike = code == versions[green].text ? "is the same code as \(name)"
                     : pair.map { $0.differences(0, 1).isEmpty ? "behaves like \(name) on \($0.inputs.count) inputs" : "" } ?? ""
                 if code != versions[green].text, pair == nil {
-                    if reason == .crossCheck { return "tests pass; not cross-checked (the probe found no inputs to compare on)" }
+                    if reason == .crossCheck { return "tests pass; not cross-checked (the probe could not compare the versions)" }
                     break drawing
                 }
                 if !alike.isEmpty {
@@ -161,9 +161,10 @@ extension Pipeline {
                 break
             }
         }
-        if let budgetStop, versions.count == 1 {
+        if versions.count == 1, budgetStop != nil || reason == .crossCheck {
             state.lastReport = tipReport
-            return reason == .crossCheck ? "tests pass (not cross-checked: \(budgetStop))" : budgetStop
+            if reason == .crossCheck { return "tests pass; not cross-checked (\(budgetStop ?? "no usable answer from the spec"))" }
+            return budgetStop
         }
 
         let behaviour = Set(versions.map(\.text)).count >= 2
@@ -175,34 +176,11 @@ extension Pipeline {
         // Testing each draw left the last one's report as the tip's; the commit makes it the winner's.
         state.lastReport = report
 
-        let kept = winner.draw == 0 ? "kept the earlier version, which did better" : "kept draw \(winner.draw)"
-        let votes = behaviour.map { "; \(agreeing) other answer\(agreeing == 1 ? "" : "s") behave\(agreeing == 1 ? "s" : "") like it on \($0.inputs.count) inputs" } ?? ""
-        let drawn = lines.count == 1 && draws == 1 ? "wrote \(path) again from the spec alone" : "drew \(path) from the spec alone \(versions.count - 1) time\(versions.count == 2 ? "" : "s")"
-        let cause = drawn + "; " + (versions.count == 1 ? "no answer was usable" : kept + votes)
-        let summary = switch reason {
-        // Short: the subject line has 72 characters; the body says who agreed with whom.
-        case .crossCheck: winner.draw == 0 ? "cross-check: the first code stands against \(versions.count - 1) draws"
-            : "cross-check: draw \(winner.draw) of \(versions.count - 1) replaces the first code"
-        case .failedExamples, .failedTests: versions.count == 1 ? "no change (no usable answer from the spec)"
-            : winner.draw == 0 ? "fresh start: the first code stands against \(versions.count - 1) answer\(versions.count == 2 ? "" : "s") from the spec"
-            : draws == 1 ? "fresh start: \(path) written again from the spec alone"
-            : "fresh start: \(path) from the spec alone (draw \(winner.draw) of \(versions.count - 1))"
-        }
-        let failing = base.report.failures.map(\.name)
-        let why = switch reason {
-        case .failedExamples: "The first code failed the spec's own examples (\(failing.filter(isSpecExample).joined(separator: ", "))); "
-        case .failedTests: "The first code failed tests the model wrote (\(failing.prefix(5).joined(separator: ", "))), which may be wrong; "
-        case .crossCheck: "The first code passed its tests, but an answer drawn from the spec alone behaves differently; "
-        }
-        // The same fields as a diagnosed fix, so `forge resume` reads this attempt back the same way.
-        let diagnosis = Diagnosis(failingTests: failing, rootCause: cause, filesToChange: [path],
-                                  fix: "write \(path) again from the spec alone, as one model call would, and keep the version the evidence favours")
-        let body = why + "versions are ranked by the spec's examples, then by how many answers behave alike, then by the tests.\n"
-            + "Draws from the spec alone:\n" + lines.joined(separator: "\n") + "\n"
-            + (behaviour.map { "Behaviour: " + ballot.describe($0) + "\n" } ?? "")
-            + Self.diagnosisBody(diagnosis, changed: winner.writes.paths, report: report)
+        let message = DrawsMessage(reason: reason, path: path, draws: draws, ballot: ballot, lines: lines,
+                                   failing: base.report.failures.map(\.name), failingExamples: base.report.failures.map(\.name).filter(isSpecExample))
+        let body = message.body + Self.diagnosisBody(message.diagnosis, changed: winner.writes.paths, report: report)
         state.iterations = max(state.iterations, iteration)
-        try await commit(.fix, summary: summary, body: body, writing: winner.writes, iteration: iteration,
+        try await commit(.fix, summary: message.summary, body: body, writing: winner.writes, iteration: iteration,
                          variants: [template.identifier], tests: report, state: &state, ledger: ledger)
         state.working = winner.candidate
         if report.allPassed { state.best = winner.candidate; return "tests pass" }
@@ -214,7 +192,7 @@ extension Pipeline {
         }
         if let best = state.best, winner.candidate.isBetter(than: best, strong: strongEvidencePrefix) { state.best = winner.candidate }
         state.attempts.append(FixAttempt(iteration: iteration, changed: winner.writes.paths, tests: report.summary,
-                                         rootCause: cause, broke: []))
+                                         rootCause: message.cause, broke: []))
         state.lastSignature = FailureSignature(report)
         state.repeats = 0
         return budgetStop

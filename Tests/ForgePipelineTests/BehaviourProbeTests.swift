@@ -96,6 +96,14 @@ import Testing
         // The spec's own examples outrank any number of votes.
         let examples = [version(0, passed: 3, failed: 2, examples: 1)] + versions.dropFirst()
         #expect(Ballot(versions: examples, behaviour: three, strong: "test_spec_examples::").winner == 0)
+        // Versions that return nothing (None, or raise) agree for nothing: they cast no votes, and
+        // the one version that passes tests wins.
+        let nothing = ["None", "raises TypeError"]
+        let hollow = [version(0, passed: 0, failed: 4), version(1, passed: 0, failed: 4), version(2, passed: 3, failed: 1),
+                      version(3, passed: 0, failed: 4)]
+        let silent = Behaviour(inputs: ["f(1)", "f(2)"], generated: [false, false], outputs: [nothing, nothing, other, nothing])
+        #expect(Ballot(versions: hollow, behaviour: silent, strong: "test_spec_examples::").votes(0) == 0)
+        #expect(Ballot(versions: hollow, behaviour: silent, strong: "test_spec_examples::").winner == 2)
         // Without a probe's answer: the tests, then the earlier version.
         #expect(Ballot(versions: versions, behaviour: nil, strong: "test_spec_examples::").winner == 0)
         #expect(Ballot(versions: Array(versions.dropFirst()), behaviour: nil, strong: "test_spec_examples::").winner == 0)

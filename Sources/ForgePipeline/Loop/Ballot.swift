@@ -1,7 +1,7 @@
 import ForgeCore
 
 /// Picks one of the versions a fresh start or cross-check has: by the spec's own examples first,
-/// then by how many other versions behave the same (from two up), then by the model's tests, then
+/// then by how many other versions behave the same (``votes(_:)``), then by the model's tests, then
 /// the earlier version (the first code before any draw: churn is not progress).
 ///
 /// Agreement is the CodeT / MBR-exec idea: answers drawn independently that behave alike are
@@ -19,8 +19,11 @@ struct Ballot {
         return best
     }
 
+    /// How many other versions behave like this one, when that counts as evidence: from two up, and
+    /// only for a version that returns some value (versions that all return None agree for nothing).
     func votes(_ index: Int) -> Int {
-        let agreeing = behaviour?.agreement(index) ?? 0
+        guard let behaviour, !behaviour.answersNothing(index) else { return 0 }
+        let agreeing = behaviour.agreement(index)
         return agreeing >= 2 ? agreeing : 0
     }
 

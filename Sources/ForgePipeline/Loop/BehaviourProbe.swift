@@ -79,6 +79,13 @@ struct Behaviour: Decodable, Equatable {
         differences(a, b).first.map { "\(inputs[$0]): \(outputs[a][$0]) against \(outputs[b][$0])" }
     }
 
+    /// Whether `version` returned no value on any input: only None, exceptions, or no import at
+    /// all. Such versions agree with each other trivially (a bench run's first code and two draws
+    /// all returned None and outvoted a right answer), so their agreement is no evidence.
+    func answersNothing(_ version: Int) -> Bool {
+        outputs[version].allSatisfy { $0 == "None" || Self.raises($0) }
+    }
+
     static func raises(_ answer: String) -> Bool {
         answer.hasPrefix("raises ") || answer.hasPrefix("import fails") || answer == "crashed"
     }

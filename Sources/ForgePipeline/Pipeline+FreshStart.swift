@@ -135,6 +135,9 @@ extension Pipeline {
                 if !alike.isEmpty {
                     if reason == .crossCheck { return "tests pass; cross-checked: an answer from the spec alone \(alike)" }
                     lines.append("- draw \(draw) \(alike): confirmed")
+                    // It votes with the version it confirmed; its tests are not run: on every input
+                    // the probe tried, it answers as that version does.
+                    versions.append(Version(draw: draw, text: code, candidate: versions[green].candidate, writes: versions[green].writes))
                     break drawing
                 }
                 lines.append("- draw \(draw) behaves differently from \(name): \(pair?.firstDifference(1, 0) ?? "")")

@@ -48,7 +48,8 @@ import Testing
 
     @Test func aVersionThatDoesNotImportOrLoopsForeverStillGetsAnAnswer() async throws {
         let tests = try FileSet(["test_divisors.py": Self.tests])
-        let hangs = "def largest_divisor(n):\n    while True:\n        pass\n"
+        // Asleep, not spinning: a busy loop would take a core from the tests running beside it.
+        let hangs = "import time\n\ndef largest_divisor(n):\n    time.sleep(600)\n"
         let broken = "def largest_divisor(n:\n"
         let behaviour = try #require(try await probe().run(versions: [Self.rightDivisor, hangs, broken],
                                                            path: "divisors.py", module: "divisors", tests: tests))

@@ -351,9 +351,12 @@ extension LoopReplayTests {
         #expect(run.outcome.iterations == 1)
         #expect(try run.requests()["fix-1"]?.map(\.temperature) == [0, 0.8])
         let fix = try #require(run.log.last)
-        #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 1)")
+        #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 2)")
         #expect(fix.message.contains("- draw 1: 5 passed, 0 failed; 1 of 1 spec examples pass\n- draw 2 behaves like draw 1 on "),
                 "\(fix.message)")
+        // The confirming draw counts as a version that behaves like draw 1.
+        #expect(fix.message.contains("the first code alone; draw 1, draw 2 alike"), "\(fix.message)")
+        #expect(fix.message.contains("kept draw 1; 1 other answer behaves like it on "), "\(fix.message)")
         #expect(run.replay.unusedInteractions().isEmpty)
     }
 }

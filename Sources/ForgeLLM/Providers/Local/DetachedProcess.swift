@@ -53,7 +53,16 @@ enum DetachedProcess {
         defer { envp.forEach { free($0) } }
 
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        var status = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        // ETXTBSY: the executable was written a moment ago (a fresh install) and a child that another
+        // thread forked meanwhile still holds the writing descriptor until its own exec closes it.
+        // That passes within milliseconds, so retry for up to a second (Go's os/exec meets the same race).
+        var retries = 0
+        while status == ETXTBSY, retries < 20 {
+            retries += 1
+            usleep(50_000)
+            status = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
+        }
         guard status == 0 else {
             throw ForgeError(.providerUnreachable, "cannot start \(executable.path): \(String(cString: strerror(status)))",
                              hint: "run `forge model install` to repair the local model")

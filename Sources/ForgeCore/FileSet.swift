@@ -55,6 +55,16 @@ public struct FileSet: Sendable, Equatable, Hashable {
         return copy
     }
 
+    /// Writes every file under `directory`, creating the folders its paths need.
+    public func write(into directory: URL) throws {
+        let fm = FileManager.default
+        for (path, data) in contents {
+            let target = directory.appendingPathComponent(path)
+            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: target)
+        }
+    }
+
     /// Paths whose contents differ from (or are absent in) `base`.
     public func changedPaths(comparedTo base: FileSet) -> [String] {
         paths.filter { base.contents[$0] != contents[$0] }

@@ -124,15 +124,17 @@ extension Pipeline {
             if let green = awaiting {
                 let name = versions[green].draw == 0 ? "the first code" : "draw \(versions[green].draw)"
                 // The cheap check first: most green versions end here, after one draw and one probe.
-                let pair = code == versions[green].text ? nil
-                    : try await probe([versions[green].text, code], path: path, module: module, tests: tests, iteration: iteration)
-                let alike = code == versions[green].text ? "is the same code as \(name)"
-                    : pair.map { $0.differences(0, 1).isEmpty ? "behaves like \(name) on \($0.inputs.count) inputs" : "" } ?? ""
-                if code != versions[green].text, pair == nil {
-                    if reason == .crossCheck { return "tests pass; not cross-checked (the probe could not compare the versions)" }
-                    break drawing
+                var alike: String? = "is the same code as \(name)"
+                var pair: Behaviour?
+                if code != versions[green].text {
+                    pair = try await probe([versions[green].text, code], path: path, module: module, tests: tests, iteration: iteration)
+                    guard let pair else {
+                        if reason == .crossCheck { return "tests pass; not cross-checked (the probe could not compare the versions)" }
+                        break drawing
+                    }
+                    alike = pair.differences(0, 1).isEmpty ? "behaves like \(name) on \(pair.inputs.count) inputs" : nil
                 }
-                if !alike.isEmpty {
+                if let alike {
                     if reason == .crossCheck { return "tests pass; cross-checked: an answer from the spec alone \(alike)" }
                     lines.append("- draw \(draw) \(alike): confirmed")
                     // It votes with the version it confirmed; its tests are not run: on every input
@@ -179,8 +181,9 @@ extension Pipeline {
         // Testing each draw left the last one's report as the tip's; the commit makes it the winner's.
         state.lastReport = report
 
+        let failing = base.report.failures.map(\.name)
         let message = DrawsMessage(reason: reason, path: path, draws: draws, ballot: ballot, lines: lines,
-                                   failing: base.report.failures.map(\.name), failingExamples: base.report.failures.map(\.name).filter(isSpecExample))
+                                   failing: failing, failingExamples: failing.filter(isSpecExample))
         let body = message.body + Self.diagnosisBody(message.diagnosis, changed: winner.writes.paths, report: report)
         state.iterations = max(state.iterations, iteration)
         try await commit(.fix, summary: message.summary, body: body, writing: winner.writes, iteration: iteration,

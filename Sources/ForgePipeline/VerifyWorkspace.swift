@@ -24,11 +24,7 @@ struct VerifyWorkspace {
         defer { try? fm.removeItem(at: directory) }
         if let parent { try repository.materialize(parent, into: directory) }
         for path in deleting { try? fm.removeItem(at: directory.appendingPathComponent(path)) }
-        for path in changes.paths {
-            let target = directory.appendingPathComponent(path)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try changes[path]!.write(to: target)
-        }
+        try changes.write(into: directory)
         return try await verifier.verify(workspace: directory)
     }
 }

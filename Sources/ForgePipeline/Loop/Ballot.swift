@@ -29,8 +29,7 @@ struct Ballot {
 
     private func isAhead(_ a: Int, of b: Int) -> Bool {
         let x = versions[a].candidate.report, y = versions[b].candidate.report
-        let strongX = x.cases.count { $0.outcome == .passed && !strong.isEmpty && $0.name.hasPrefix(strong) }
-        let strongY = y.cases.count { $0.outcome == .passed && !strong.isEmpty && $0.name.hasPrefix(strong) }
+        let strongX = Candidate.examplesPassed(x, strong: strong), strongY = Candidate.examplesPassed(y, strong: strong)
         if strongX != strongY { return strongX > strongY }
         if votes(a) != votes(b) { return votes(a) > votes(b) }
         if x.passed != y.passed { return x.passed > y.passed }

@@ -31,14 +31,9 @@ struct BehaviourProbe {
                                      "sources": tests.paths.map { "sources/\($0)" }]
         try workspace.set("forge-probe.json", data: try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]))
 
-        let fm = FileManager.default
-        let directory = fm.temporaryDirectory.appendingPathComponent("forge-probe-\(UUID().uuidString)", isDirectory: true)
-        defer { try? fm.removeItem(at: directory) }
-        for relative in workspace.paths {
-            let target = directory.appendingPathComponent(relative)
-            try fm.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try workspace[relative]!.write(to: target)
-        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("forge-probe-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try workspace.write(into: directory)
         let outcome = try await verifier.runner.run(try await verifier.sandboxCommand(command, workspace: directory))
         guard outcome.termination == .exited(0) else { return nil }
         let behaviour = outcome.output.split(separator: "\n").reversed().lazy

@@ -20,13 +20,16 @@ struct Candidate {
 
     static func isBetter(_ a: TestReport, than b: TestReport, strong: String?) -> Bool {
         if a.allPassed != b.allPassed { return a.allPassed }
-        if let strong {
-            let strongA = a.cases.count { $0.outcome == .passed && $0.name.hasPrefix(strong) }
-            let strongB = b.cases.count { $0.outcome == .passed && $0.name.hasPrefix(strong) }
-            if strongA != strongB { return strongA > strongB }
-        }
+        let strongA = examplesPassed(a, strong: strong), strongB = examplesPassed(b, strong: strong)
+        if strongA != strongB { return strongA > strongB }
         if a.passed != b.passed { return a.passed > b.passed }
         return a.failed + a.errors < b.failed + b.errors
+    }
+
+    /// How many of the spec's own examples (tests named with the prefix `strong`) pass in `report`.
+    static func examplesPassed(_ report: TestReport, strong: String?) -> Int {
+        guard let strong, !strong.isEmpty else { return 0 }
+        return report.cases.count { $0.outcome == .passed && $0.name.hasPrefix(strong) }
     }
 
     /// Tests that passed in `before` and do not pass in `after`.

@@ -82,7 +82,7 @@ extension Pipeline {
     /// model got wrong.
     func runDraws(_ iteration: Int, reason: DrawReason, settings: PipelineSettings, state: inout RunState,
                   ledger: UsageLedger) async throws -> String? {
-        let template = try template("single-shot")
+        let readings = try drawTemplates()
         let base = state.working!
         let path = state.sourcePaths[0]
         let firstCode = base.files.text(path) ?? ""
@@ -93,6 +93,7 @@ extension Pipeline {
         let tipReport = state.lastReport
 
         var versions = [Version(draw: 0, text: firstCode, candidate: base, writes: FileSet())]
+        var used: Set<String> = []
         var lines: [String] = []
         var budgetStop: String?
         // A green version waits for one more answer to confirm it (the first code, in a cross-check).
@@ -101,10 +102,14 @@ extension Pipeline {
         var contested = false
         let confirms = settings.crossCheck && behaviourProbe.isAvailable
         drawing: for draw in 1 ... draws {
-            let sampling = draw == 1 ? Sampling(temperature: 0, seed: settings.seed)
+            // Each reading answers greedily once, then the draws sample at temperature 0.8.
+            let template = readings[(draw - 1) % readings.count]
+            let greedy = draw <= readings.count
+            let sampling = greedy ? Sampling(temperature: 0, seed: settings.seed)
                 : Sampling(temperature: 0.8, seed: settings.seed.map { $0 + draw - 1 } ?? draw)
             let purpose = reason == .crossCheck ? "to cross-check \(path)" : "\(path) afresh"
-            let label = draws == 1 ? "" : " (draw \(draw) of \(draws)\(draw == 1 ? ", greedy" : ", temperature 0.8"))"
+            let label = draws == 1 ? "" : " (draw \(draw) of \(draws), \(greedy ? "greedy" : "temperature 0.8")\(Self.readingNote(template)))"
+            used.insert(template.identifier)
             let code: String
             do {
                 code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger,
@@ -123,16 +128,26 @@ extension Pipeline {
             }
             if let green = awaiting {
                 let name = versions[green].draw == 0 ? "the first code" : "draw \(versions[green].draw)"
-                // The cheap check first: most green versions end here, after one draw and one probe.
-                var alike: String? = "is the same code as \(name)"
-                var pair: Behaviour?
-                if code != versions[green].text {
-                    pair = try await probe([versions[green].text, code], path: path, module: module, tests: tests, iteration: iteration)
+                // Most green versions end here, after one draw and one probe.
+                let same = code == versions[green].text
+                let pair = try await probe(same ? [code] : [versions[green].text, code], path: path, module: module,
+                                           tests: tests, iteration: iteration)
+                var alike: String? = same ? "is the same code as \(name)" : nil
+                if !same {
                     guard let pair else {
                         if reason == .crossCheck { return "tests pass; not cross-checked (the probe could not compare the versions)" }
                         break drawing
                     }
                     alike = pair.differences(0, 1).isEmpty ? "behaves like \(name) on \(pair.inputs.count) inputs" : nil
+                }
+                // Two answers that agree and both crash (max() of an empty list on an odd-length
+                // input) share a bug more often than a precondition: the rest are drawn, and a
+                // version that answers there wins a tie of votes and tests.
+                if let agreed = alike, let crash = pair?.firstCrash(0) {
+                    lines.append("- draw \(draw) \(agreed), but \(name) crashes: \(crash)")
+                    alike = nil
+                    awaiting = nil
+                    contested = true
                 }
                 if let alike {
                     if reason == .crossCheck { return "tests pass; cross-checked: an answer from the spec alone \(alike)" }
@@ -142,9 +157,11 @@ extension Pipeline {
                     versions.append(Version(draw: draw, text: code, candidate: versions[green].candidate, writes: versions[green].writes))
                     break drawing
                 }
-                lines.append("- draw \(draw) behaves differently from \(name): \(pair?.firstDifference(1, 0) ?? "")")
-                awaiting = nil
-                contested = true
+                if !contested {
+                    lines.append("- draw \(draw) behaves differently from \(name): \(pair?.firstDifference(1, 0) ?? "")")
+                    awaiting = nil
+                    contested = true
+                }
             }
             if let same = versions.first(where: { $0.text == code }) {
                 versions.append(Version(draw: draw, text: code, candidate: same.candidate, writes: same.writes))
@@ -157,7 +174,7 @@ extension Pipeline {
             let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state)
             versions.append(Version(draw: draw, text: code, candidate: Candidate(files: files, report: report, iteration: iteration),
                                     writes: writes))
-            lines.append("- draw \(draw): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
+            lines.append("- draw \(draw)\(template.role == "second-opinion" ? " (second opinion)" : ""): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
             if contested { continue }
             if report.allPassed {
                 guard confirms, draw < draws else { break }
@@ -187,7 +204,7 @@ extension Pipeline {
         let body = message.body + Self.diagnosisBody(message.diagnosis, changed: winner.writes.paths, report: report)
         state.iterations = max(state.iterations, iteration)
         try await commit(.fix, summary: message.summary, body: body, writing: winner.writes, iteration: iteration,
-                         variants: [template.identifier], tests: report, state: &state, ledger: ledger)
+                         variants: used.sorted(), tests: report, state: &state, ledger: ledger)
         state.working = winner.candidate
         if report.allPassed { state.best = winner.candidate; return "tests pass" }
         // Answers drawn apart that behave alike, and pass every example the spec states, outweigh
@@ -202,6 +219,21 @@ extension Pipeline {
         state.lastSignature = FailureSignature(report)
         state.repeats = 0
         return budgetStop
+    }
+
+    /// The templates draws take turns with. A second opinion that states the spec's rules before
+    /// its code comes first, then the single-shot answer: drawn from one prompt alone, the answers
+    /// share its misreadings and outvote the right one (in the bench, a tie rule, an order of the
+    /// result, a power of 1), and each of the two readings solves tasks the other misses.
+    private func drawTemplates() throws -> [PromptTemplate] {
+        let singleShot = try template("single-shot")
+        guard !templates.variants(for: "second-opinion").isEmpty else { return [singleShot] }
+        return [try template("second-opinion"), singleShot]
+    }
+
+    /// ", second opinion" in a draw's progress line when it reads the spec rules first.
+    private static func readingNote(_ template: PromptTemplate) -> String {
+        template.role == "second-opinion" ? ", second opinion" : ""
     }
 
     /// Runs the probe on `versions`, reporting it as a sandbox step; nil when it cannot say.

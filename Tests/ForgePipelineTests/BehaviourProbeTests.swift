@@ -53,10 +53,62 @@ import Testing
         let broken = "def largest_divisor(n:\n"
         let behaviour = try #require(try await probe().run(versions: [Self.rightDivisor, hangs, broken],
                                                            path: "divisors.py", module: "divisors", tests: tests))
-        #expect(behaviour.outputs[1].allSatisfy { $0 == "raises Timeout" } || behaviour.outputs[1].allSatisfy { $0 == "crashed" },
+        #expect(behaviour.outputs[1].allSatisfy { $0 == "crashes Timeout" } || behaviour.outputs[1].allSatisfy { $0 == "crashed" },
                 "\(behaviour.outputs[1])")
         #expect(behaviour.outputs[2].allSatisfy { $0 == "import fails: SyntaxError" }, "\(behaviour.outputs[2])")
         #expect(behaviour.agreement(0) == 0)
+    }
+
+    @Test func aCrashIsToldApartFromARaiseAndZeroAndOneAreTried() async throws {
+        // A bench run's answers all took max() of an empty list on odd-length input: a crash the
+        // tests (even lengths only) never showed. Raising on purpose is a different answer.
+        let crashes = """
+        def strange_sort(lst):
+            out = []
+            while lst:
+                out.append(min(lst))
+                lst.remove(min(lst))
+                out.append(max(lst))
+                lst.remove(max(lst))
+            return out
+
+        """
+        let refuses = """
+        def strange_sort(lst):
+            if len(lst) % 2:
+                raise ValueError("odd length")
+            out, rest = [], sorted(lst)
+            while rest:
+                out += [rest.pop(0), rest.pop()]
+            return out
+
+        """
+        let answers = """
+        def strange_sort(lst):
+            out, rest = [], sorted(lst)
+            while rest:
+                out.append(rest.pop(0))
+                if rest:
+                    out.append(rest.pop())
+            return out
+
+        """
+        let tests = try FileSet(["test_sorts.py": "from sorts import strange_sort\n\ndef test_it():\n    assert strange_sort([1, 2, 3, 4]) == [1, 4, 2, 3]\n",
+                                 "test_powers.py": "from sorts import power\n\ndef test_it():\n    assert power(2, 8)\n"])
+        let power = "\ndef power(n, x):\n    return n ** 3 == x\n"
+        let behaviour = try #require(try await probe().run(versions: [crashes + power, refuses + power, answers + power],
+                                                           path: "sorts.py", module: "sorts", tests: tests))
+        let odd = try #require(behaviour.inputs.firstIndex(of: "strange_sort([1, 2, 3])"))
+        #expect(behaviour.generated[odd])
+        #expect(behaviour.outputs[0][odd] == "crashes ValueError")
+        #expect(behaviour.outputs[1][odd] == "raises ValueError")
+        #expect(behaviour.outputs[2][odd] == "list[1, 3, 2]")
+        #expect(behaviour.crashes(0) >= 1 && behaviour.crashes(1) == 0 && behaviour.crashes(2) == 0)
+        #expect(behaviour.firstCrash(0)?.hasSuffix("crashes ValueError") == true)
+        // On a made-up input a crash, like a raise, is not a disagreement: the vote cannot see it.
+        #expect(behaviour.differences(0, 2).isEmpty)
+        // Zero and one are tried beside n-1, n+1 and 2n+1.
+        #expect(behaviour.inputs.contains("power(1, 8)") && behaviour.inputs.contains("power(2, 0)"))
     }
 
     @Test func withoutLiteralCallsInTheTestsThereIsNothingToCompare() async throws {
@@ -76,7 +128,7 @@ import Testing
         #expect(stated.differences(0, 1) == [0])
     }
 
-    @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTests() {
+    @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTestsThenCrashes() {
         func version(_ draw: Int, passed: Int, failed: Int, examples: Int = 0) -> Pipeline.Version {
             var cases = (0 ..< passed).map { TestReport.Case(name: "test_m::t\($0)", outcome: .passed) }
             cases += (0 ..< failed).map { TestReport.Case(name: "test_m::f\($0)", outcome: .failed) }
@@ -105,6 +157,16 @@ import Testing
         let silent = Behaviour(inputs: ["f(1)", "f(2)"], generated: [false, false], outputs: [nothing, nothing, other, nothing])
         #expect(Ballot(versions: hollow, behaviour: silent, strong: "test_spec_examples::").votes(0) == 0)
         #expect(Ballot(versions: hollow, behaviour: silent, strong: "test_spec_examples::").winner == 2)
+        // With votes and tests even, the version that answers where the others crash wins; the
+        // tests still outrank a crash.
+        let crash = Behaviour(inputs: ["f(1)", "f(2)"], generated: [false, true],
+                              outputs: [["1", "crashes ValueError"], ["1", "crashes ValueError"], ["1", "2"], ["1", "crashes IndexError"]])
+        let even = (0 ... 3).map { version($0, passed: 4, failed: 0) }
+        #expect(Ballot(versions: even, behaviour: crash, strong: "test_spec_examples::").votes(2) == 3)
+        #expect(Ballot(versions: even, behaviour: crash, strong: "test_spec_examples::").winner == 2)
+        var uneven = even
+        uneven[2] = version(2, passed: 3, failed: 1)
+        #expect(Ballot(versions: uneven, behaviour: crash, strong: "test_spec_examples::").winner == 0)
         // Without a probe's answer: the tests, then the earlier version.
         #expect(Ballot(versions: versions, behaviour: nil, strong: "test_spec_examples::").winner == 0)
         #expect(Ballot(versions: Array(versions.dropFirst()), behaviour: nil, strong: "test_spec_examples::").winner == 0)

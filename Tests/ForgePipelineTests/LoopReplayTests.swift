@@ -211,12 +211,14 @@ extension LoopReplayTests {
         let requests = try run.requests()
         #expect(requests["analyst-1"] == nil, "a fresh start needs no diagnosis")
         let fresh = try #require(requests["fix-1"]?.first?.messages.last?.content)
-        // The single-shot prompt: the spec itself, not the PRD, the design or the failing code.
+        // A prompt from the spec itself, not the PRD, the design or the failing code; the first draw
+        // is the second opinion, which states the spec's rules before its code.
         #expect(fresh.hasPrefix(Self.specWithExample))
+        #expect(fresh.contains("every rule the request states"))
         #expect(!fresh.contains("re.findall"))
         let fix = try #require(run.log.last)
         #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 1)")
-        #expect(fix.trailer("Forge-Prompt-Variant")?.hasPrefix("single-shot/default@") == true)
+        #expect(fix.trailer("Forge-Prompt-Variant")?.hasPrefix("second-opinion/default@") == true)
         #expect(fix.message.contains("failed the spec's own examples (test_spec_examples::test_spec_example_1)"))
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
@@ -233,7 +235,7 @@ extension LoopReplayTests {
         #expect(analyst.contains("drew textstats.py from the spec alone 2 times; kept the earlier version, which did better"))
         // The second draw repeated the first: one sandbox run for it, not two.
         let fresh = try #require(run.log.first { $0.trailer("Forge-Iteration") == "1" })
-        #expect(fresh.message.contains("- draw 1: 2 passed, 3 failed; 0 of 1 spec examples pass\n- draw 2: the same as draw 1"), "\(fresh.message)")
+        #expect(fresh.message.contains("- draw 1 (second opinion): 2 passed, 3 failed; 0 of 1 spec examples pass\n- draw 2: the same as draw 1"), "\(fresh.message)")
         #expect(try run.file("textstats.py").contains("return len(text.split())"))
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
@@ -245,14 +247,19 @@ extension LoopReplayTests {
         defer { run.repo.remove() }
         #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
         #expect(run.outcome.iterations == 1)
-        // Three draws of four: the greedy one, then samples with seeds of their own; the third passed.
+        // Three draws of four: a greedy one from each reading (the second opinion, then single-shot),
+        // then samples with seeds of their own; the third passed.
         let draws = try #require(try run.requests()["fix-1"])
-        #expect(draws.map(\.temperature) == [0, 0.8, 0.8])
-        #expect(draws.map(\.seed) == [7, 8, 9])
+        #expect(draws.map(\.temperature) == [0, 0, 0.8])
+        #expect(draws.map(\.seed) == [7, 7, 9])
+        #expect(draws.map { $0.messages.last?.content.contains("every rule the request states") } == [true, false, true])
         let fix = try #require(run.log.last)
         #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 3 of 3)")
         #expect(fix.message.contains("- draw 1: the first code again\n- draw 2: 2 passed, 3 failed; 0 of 1 spec examples pass\n"
-            + "- draw 3: 5 passed, 0 failed; 1 of 1 spec examples pass"), "\(fix.message)")
+            + "- draw 3 (second opinion): 5 passed, 0 failed; 1 of 1 spec examples pass"), "\(fix.message)")
+        let variants = fix.trailers.filter { $0.key == "Forge-Prompt-Variant" }.map(\.value)
+        #expect(variants.contains { $0.hasPrefix("second-opinion/default@") } && variants.contains { $0.hasPrefix("single-shot/default@") },
+                "\(variants)")
         #expect(fix.trailer("Forge-Tests") == "5 passed, 0 failed")
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
@@ -332,7 +339,7 @@ extension LoopReplayTests {
         // Contested after the greedy draw, so every sample of four is drawn, and no analyst is asked
         // to chase the invented test.
         let requests = try run.requests()
-        #expect(requests["fix-1"]?.map(\.temperature) == [0, 0.8, 0.8, 0.8])
+        #expect(requests["fix-1"]?.map(\.temperature) == [0, 0, 0.8, 0.8])
         #expect(requests["analyst-2"] == nil)
         let fix = try #require(run.log.last)
         #expect(fix.summary == "forge(fix): cross-check: draw 1 of 4 replaces the first code")
@@ -349,10 +356,10 @@ extension LoopReplayTests {
         defer { run.repo.remove() }
         #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
         #expect(run.outcome.iterations == 1)
-        #expect(try run.requests()["fix-1"]?.map(\.temperature) == [0, 0.8])
+        #expect(try run.requests()["fix-1"]?.map(\.temperature) == [0, 0])
         let fix = try #require(run.log.last)
         #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 1 of 2)")
-        #expect(fix.message.contains("- draw 1: 5 passed, 0 failed; 1 of 1 spec examples pass\n- draw 2 behaves like draw 1 on "),
+        #expect(fix.message.contains("- draw 1 (second opinion): 5 passed, 0 failed; 1 of 1 spec examples pass\n- draw 2 behaves like draw 1 on "),
                 "\(fix.message)")
         // The confirming draw counts as a version that behaves like draw 1.
         #expect(fix.message.contains("the first code alone; draw 1, draw 2 alike"), "\(fix.message)")

@@ -2,7 +2,8 @@ import ForgeCore
 
 /// Picks one of the versions a fresh start or cross-check has: by the spec's own examples first,
 /// then by how many other versions behave the same (``votes(_:)``), then by the model's tests, then
-/// the earlier version (the first code before any draw: churn is not progress).
+/// by fewer inputs crashed on (``Behaviour/crashes(_:)``), then the earlier version (the first code
+/// before any draw: churn is not progress).
 ///
 /// Agreement is the CodeT / MBR-exec idea: answers drawn independently that behave alike are
 /// evidence where the model's own tests are silent or wrong. A single match is not counted: two
@@ -27,12 +28,17 @@ struct Ballot {
         return agreeing >= 2 ? agreeing : 0
     }
 
+    /// Inputs the version crashed on (not raised on purpose): with equal votes and tests, the
+    /// version that answers where another crashes is the one without the bug.
+    func crashes(_ index: Int) -> Int { behaviour?.crashes(index) ?? 0 }
+
     private func isAhead(_ a: Int, of b: Int) -> Bool {
         let x = versions[a].candidate.report, y = versions[b].candidate.report
         let strongX = Candidate.examplesPassed(x, strong: strong), strongY = Candidate.examplesPassed(y, strong: strong)
         if strongX != strongY { return strongX > strongY }
         if votes(a) != votes(b) { return votes(a) > votes(b) }
         if x.passed != y.passed { return x.passed > y.passed }
+        if crashes(a) != crashes(b) { return crashes(a) < crashes(b) }
         return x.failed + x.errors < y.failed + y.errors
     }
 

@@ -46,7 +46,8 @@ struct BehaviourProbe {
 }
 
 /// What each version returned on each probe input (`outputs[version][input]`: a canonical text of the
-/// value, or `raises <Error>`).
+/// value, `raises <Error>` for an exception the version raised itself, or `crashes <Error>` for one
+/// it did not, and for a hang).
 struct Behaviour: Decodable, Equatable {
     var inputs: [String]
     /// Per input: made up by the probe (a neighbour of a stated input) rather than stated.
@@ -81,7 +82,21 @@ struct Behaviour: Decodable, Equatable {
         outputs[version].allSatisfy { $0 == "None" || Self.raises($0) }
     }
 
-    static func raises(_ answer: String) -> Bool {
-        answer.hasPrefix("raises ") || answer.hasPrefix("import fails") || answer == "crashed"
+    /// How many inputs `version` crashed on: an exception it did not raise itself (max() of an
+    /// empty list, an index past the end) or a hang. Raising is a fair answer to an input outside
+    /// the spec; crashing is, more often, a bug (a bench run's answers all crashed on odd-length lists).
+    func crashes(_ version: Int) -> Int {
+        outputs[version].count(where: Self.crashes)
     }
+
+    /// "f([1, 2, 3]) crashes ValueError" for the first input `version` crashed on.
+    func firstCrash(_ version: Int) -> String? {
+        outputs[version].firstIndex(where: Self.crashes).map { "\(inputs[$0]) \(outputs[version][$0])" }
+    }
+
+    static func raises(_ answer: String) -> Bool {
+        answer.hasPrefix("raises ") || crashes(answer) || answer.hasPrefix("import fails") || answer == "crashed"
+    }
+
+    static func crashes(_ answer: String) -> Bool { answer.hasPrefix("crashes ") }
 }

@@ -69,6 +69,9 @@ FIXED_SORTED = FIXED.replace("return [word for word, _ in counts.most_common(n)]
                              "ranked = counts.most_common(n)\n    return [word for word, _ in ranked]")
 # Counts "well-known" as two words, which INVENTED_TESTS asks for and no acceptance criterion states.
 HYPHEN_SPLIT = FIXED.replace("return len(text.split())", 'return len(re.split(r"[\\s-]+", text.strip())) if text.strip() else 0')
+# Passes every test, but crashes (IndexError) when n is more than the number of distinct words.
+CRASHES_ON_LARGE_N = FIXED.replace("return [word for word, _ in counts.most_common(n)]",
+                                   "ranked = counts.most_common()\n    return [ranked[i][0] for i in range(n)]")
 # An invented case the PRD never states, and wrong: the analyst may unlock the test file for it.
 INVENTED_TESTS = TESTS + '''
 
@@ -183,6 +186,12 @@ SCENARIOS = {
     "cross-check-disputed": opening(code=HYPHEN_SPLIT, tests=INVENTED_TESTS) + [
         answer("fix-1", fence(FIXED), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
         answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(FIXED_SORTED), 300, 110)],
+    # Cross-check: the first code passes its tests and the second opinion is the same code, but it
+    # crashes on top_words(..., 5) (an IndexError past the 3 distinct words): the rest are drawn. All
+    # versions agree wherever they answer, and pass every test; draw 2, which never crashes, is kept.
+    "cross-check-crash": opening(code=CRASHES_ON_LARGE_N) + [
+        answer("fix-1", fence(CRASHES_ON_LARGE_N), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
+        answer("fix-1", fence(CRASHES_ON_LARGE_N), 300, 110), answer("fix-1", fence(FIXED_SORTED), 300, 110)],
     # Fresh start with the cross-check on: the greedy draw passes every test, and the next draw,
     # worded differently, behaves the same: that confirms it, and drawing stops at two of four.
     "loop-fresh-confirmed": opening() + [

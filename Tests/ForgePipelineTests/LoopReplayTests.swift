@@ -319,6 +319,21 @@ extension LoopReplayTests {
         #expect(try run.repo.snapshot() == run.before)
     }
 
+    @Test func aGreenFirstCodeThatCrashesIsNotConfirmedByAnAnswerThatCrashesToo() async throws {
+        let run = try await run("cross-check-crash", PipelineSettings(spec: Self.spec, maxIterations: 2, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.stopReason == "tests pass", "\(run.outcome.stopReason)")
+        // The second opinion is the same code, which would have confirmed it; the crash draws the rest.
+        #expect(try run.requests()["fix-1"]?.map(\.temperature) == [0, 0, 0.8, 0.8])
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): cross-check: draw 2 of 4 replaces the first code", "\(fix.summary)")
+        #expect(fix.message.contains("- draw 1 is the same code as the first code, but the first code crashes: top_words("), "\(fix.message)")
+        #expect(fix.message.contains("crashes IndexError"), "\(fix.message)")
+        #expect(try run.file("textstats.py").contains("counts.most_common(n)"))
+        #expect(run.replay.unusedInteractions().isEmpty)
+    }
+
     @Test func withoutTheCrossCheckAGreenFirstCodeEndsAtOnce() async throws {
         // The same cassette: its draw is never asked for.
         let run = try await run("cross-check-agrees", PipelineSettings(spec: Self.spec, maxIterations: 2))

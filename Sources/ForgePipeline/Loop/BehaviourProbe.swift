@@ -18,10 +18,11 @@ struct BehaviourProbe {
     }
 
     /// How each of `versions` (the text of `path`) behaves on the inputs found in `tests`, or nil when
-    /// the probe cannot say (no probe, no inputs, or a probe that did not answer in JSON).
+    /// the probe cannot say (no probe, no inputs, or a probe that did not answer in JSON). One version
+    /// alone is probed for its crashes.
     func run(versions: [String], path: String, module: String, tests: FileSet) async throws -> Behaviour? {
         guard isAvailable, let rules = verifier.profile.testRules, let file = rules.probeFile,
-              let content = rules.probeContent, let command = rules.probeCommand, versions.count >= 2 else { return nil }
+              let content = rules.probeContent, let command = rules.probeCommand, !versions.isEmpty else { return nil }
         var workspace = FileSet()
         for (index, version) in versions.enumerated() { try workspace.set("candidates/\(index)/\(path)", text: version) }
         for test in tests.paths { try workspace.set("sources/\(test)", data: tests[test]!) }

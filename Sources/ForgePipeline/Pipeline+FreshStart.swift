@@ -73,10 +73,11 @@ extension Pipeline {
     /// Draws up to `settings.freshSamples` answers from the spec alone, tests each, and commits the
     /// version the evidence favours. Returns a stop reason, or nil for the loop to go on.
     ///
-    /// The first answer is the greedy one (temperature 0: what a single call writes); the rest are
-    /// samples at temperature 0.8, each with its own seed. Versions are ranked by the spec's examples
-    /// first, then by how many other versions behave the same (``Behaviour``; counted from two up:
-    /// one lone match is chance), then by the model's tests. When the first code fails a spec example,
+    /// Draws take turns between two readings of the spec (``drawTemplates()``): each answers
+    /// greedily once (temperature 0), and the rest are samples at temperature 0.8, each with its own
+    /// seed. Versions are ranked by ``Ballot``: the spec's examples first, then how many other
+    /// versions behave the same (``Behaviour``; counted from two up: one lone match is chance), then
+    /// the model's tests, then fewer crashes. When the first code fails a spec example,
     /// drawing stops at the first answer that passes them all: an answer from the spec costs a few
     /// hundred tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B
     /// model got wrong.

@@ -109,7 +109,7 @@ extension Pipeline {
             let sampling = greedy ? Sampling(temperature: 0, seed: settings.seed)
                 : Sampling(temperature: 0.8, seed: settings.seed.map { $0 + draw - 1 } ?? draw)
             let purpose = reason == .crossCheck ? "to cross-check \(path)" : "\(path) afresh"
-            let label = draws == 1 ? "" : " (draw \(draw) of \(draws), \(greedy ? "greedy" : "temperature 0.8")\(Self.readingNote(template)))"
+            let label = draws == 1 ? "" : " (draw \(draw) of \(draws), \(greedy ? "greedy" : "temperature 0.8")\(Self.isSecondOpinion(template) ? ", second opinion" : ""))"
             used.insert(template.identifier)
             let code: String
             do {
@@ -175,7 +175,7 @@ extension Pipeline {
             let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state)
             versions.append(Version(draw: draw, text: code, candidate: Candidate(files: files, report: report, iteration: iteration),
                                     writes: writes))
-            lines.append("- draw \(draw)\(template.role == "second-opinion" ? " (second opinion)" : ""): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
+            lines.append("- draw \(draw)\(Self.isSecondOpinion(template) ? " (second opinion)" : ""): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
             if contested { continue }
             if report.allPassed {
                 guard confirms, draw < draws else { break }
@@ -228,13 +228,16 @@ extension Pipeline {
     /// result, a power of 1), and each of the two readings solves tasks the other misses.
     private func drawTemplates() throws -> [PromptTemplate] {
         let singleShot = try template("single-shot")
-        guard !templates.variants(for: "second-opinion").isEmpty else { return [singleShot] }
-        return [try template("second-opinion"), singleShot]
+        guard !templates.variants(for: Self.secondOpinionRole).isEmpty else { return [singleShot] }
+        return [try template(Self.secondOpinionRole), singleShot]
     }
 
-    /// ", second opinion" in a draw's progress line when it reads the spec rules first.
-    private static func readingNote(_ template: PromptTemplate) -> String {
-        template.role == "second-opinion" ? ", second opinion" : ""
+    /// The role of the prompt that reads the spec's rules before its code.
+    private static let secondOpinionRole = "second-opinion"
+
+    /// Whether a draw came from the second opinion: its progress line and commit line say so.
+    private static func isSecondOpinion(_ template: PromptTemplate) -> Bool {
+        template.role == secondOpinionRole
     }
 
     /// Runs the probe on `versions`, reporting it as a sandbox step; nil when it cannot say.

@@ -72,6 +72,26 @@ HYPHEN_SPLIT = FIXED.replace("return len(text.split())", 'return len(re.split(r"
 # Passes every test, but crashes (IndexError) when n is more than the number of distinct words.
 CRASHES_ON_LARGE_N = FIXED.replace("return [word for word, _ in counts.most_common(n)]",
                                    "ranked = counts.most_common()\n    return [ranked[i][0] for i in range(n)]")
+# What the spec of LoopReplayTests.specWithStubs shows, echoed back with a comment and no code: the
+# local model sent this for 7 of 40 bench tasks from the second opinion's prompt.
+ECHO = '''# word_count counts words; top_words ranks them.
+def word_count(text):
+    """Return the number of words in text."""
+
+
+def top_words(text, n):
+    """Return the n most frequent words, most frequent first."""
+'''
+# Code of its own, but no return: None on every input.
+RETURNS_NOTHING = '''def word_count(text):
+    """Return the number of words in text."""
+    words = text.split()
+
+
+def top_words(text, n):
+    """Return the n most frequent words, most frequent first."""
+    ranked = sorted(text.lower().split())
+'''
 # An invented case the PRD never states, and wrong: the analyst may unlock the test file for it.
 INVENTED_TESTS = TESTS + '''
 
@@ -192,6 +212,12 @@ SCENARIOS = {
     "cross-check-crash": opening(code=CRASHES_ON_LARGE_N) + [
         answer("fix-1", fence(CRASHES_ON_LARGE_N), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
         answer("fix-1", fence(CRASHES_ON_LARGE_N), 300, 110), answer("fix-1", fence(FIXED_SORTED), 300, 110)],
+    # Cross-check: the second opinion echoes the spec's stubs and is asked once to write the code; its
+    # repair returns None everywhere, which neither confirms nor contests the first code. The next
+    # draw (the single-shot prompt) behaves like the first code and confirms it.
+    "cross-check-echo": opening(code=FIXED) + [
+        answer("fix-1", fence(ECHO), 300, 60), answer("fix-1-repair", fence(RETURNS_NOTHING), 400, 80),
+        answer("fix-1", fence(FIXED_REWORDED), 300, 110)],
     # Fresh start with the cross-check on: the greedy draw passes every test, and the next draw,
     # worded differently, behaves the same: that confirms it, and drawing stops at two of four.
     "loop-fresh-confirmed": opening() + [

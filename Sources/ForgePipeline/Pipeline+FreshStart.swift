@@ -116,7 +116,10 @@ extension Pipeline {
                 code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger,
                                           detail: "writing \(purpose) from the spec\(label)", sampling: sampling) { conversation in
                     try await SingleShotAgent(template: template, language: profile.name).write(
-                        spec: settings.spec, path: path, conversation: conversation) { integrity.problems(path: path, content: $0) }
+                        spec: settings.spec, path: path, conversation: conversation) { code in
+                        integrity.problems(path: path, content: code)
+                            + [RequestEcho.problem(code: code, request: settings.spec, path: path)].compactMap { $0 }
+                    }
                 }
             } catch let error as ForgeError where error.code == .stageFailed {
                 logger.warning("answer from the spec unusable", metadata: ["draw": "\(draw)", "reason": "\(error.message)"])
@@ -138,6 +141,12 @@ extension Pipeline {
                     guard let pair else {
                         if reason == .crossCheck { return "tests pass; not cross-checked (the probe could not compare the versions)" }
                         break drawing
+                    }
+                    // A draw that returns nothing (only None or errors: a body left out) neither
+                    // confirms nor contests; the next draw is asked instead.
+                    if pair.answersNothing(1), !pair.answersNothing(0) {
+                        lines.append("- draw \(draw) answers nothing on \(pair.inputs.count) inputs (only None or errors): not counted")
+                        continue
                     }
                     alike = pair.differences(0, 1).isEmpty ? "behaves like \(name) on \(pair.inputs.count) inputs" : nil
                 }

@@ -128,6 +128,35 @@ import Testing
         #expect(stated.differences(0, 1) == [0])
     }
 
+    @Test func anAnswerThatOnlyRepeatsTheRequestsCodeIsAnEcho() {
+        // HumanEval_2's spec, and what the local model answered from the second opinion's prompt.
+        let request = """
+        Write a Python module solution.py that defines the function `truncate_number` described below.
+
+        ```python
+        def truncate_number(number: float) -> float:
+            \"\"\" Return the decimal part of the number.
+            >>> truncate_number(3.5)
+            0.5
+            \"\"\"
+        ```
+        """
+        let echo = """
+        # Given a positive floating point number, it can be decomposed into an integer part
+        def truncate_number(number: float) -> float:
+            \"\"\" Return the decimal part of the number.
+            >>> truncate_number(3.5)
+            0.5
+            \"\"\"
+        """
+        let problem = RequestEcho.problem(code: echo, request: request, path: "solution.py")
+        #expect(problem?.contains("the functions in solution.py have no code after their docstrings") == true)
+        #expect(RequestEcho.problem(code: echo + "\n    pass\n", request: request, path: "solution.py") != nil)
+        #expect(RequestEcho.problem(code: echo + "\n    return number - int(number)\n", request: request, path: "solution.py") == nil)
+        // An answer with no code at all is another problem (no code block), not an echo.
+        #expect(RequestEcho.problem(code: "# nothing\n", request: request, path: "solution.py") == nil)
+    }
+
     @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTestsThenCrashes() {
         func version(_ draw: Int, passed: Int, failed: Int, examples: Int = 0) -> Pipeline.Version {
             var cases = (0 ..< passed).map { TestReport.Case(name: "test_m::t\($0)", outcome: .passed) }

@@ -334,6 +334,39 @@ extension LoopReplayTests {
         #expect(run.replay.unusedInteractions().isEmpty)
     }
 
+    /// The spec with the stubs a HumanEval task shows: what an answer that only echoes them repeats.
+    static let specWithStubs = spec + """
+    .
+
+    ```python
+    def word_count(text):
+        \"\"\"Return the number of words in text.\"\"\"
+
+
+    def top_words(text, n):
+        \"\"\"Return the n most frequent words, most frequent first.\"\"\"
+    ```
+    """
+
+    @Test func anAnswerThatEchoesTheStubsIsRepairedAndOneThatAnswersNothingDoesNotContest() async throws {
+        let run = try await run("cross-check-echo", PipelineSettings(spec: Self.specWithStubs, maxIterations: 2, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.stopReason.hasPrefix("tests pass; cross-checked: an answer from the spec alone behaves like the first code on "),
+                "\(run.outcome.stopReason)")
+        let requests = try run.requests()
+        // The echo goes back once, told where the code goes.
+        let repair = try #require(requests["fix-1-repair"]?.first?.messages.last?.content)
+        #expect(repair.contains("it only repeats the code the request shows"), "\(repair)")
+        #expect(repair.contains("write the code that computes each result, below the docstring"), "\(repair)")
+        // The repaired answer returns None everywhere: not a contest, so the second draw (greedy,
+        // the single-shot prompt) is asked, confirms, and no samples follow.
+        #expect(requests["fix-1"]?.map(\.temperature) == [0, 0])
+        #expect(requests["fix-1"]?.last?.messages.last?.content.contains("Start the file with the import lines") == false)
+        #expect(run.log.allSatisfy { !$0.summary.contains("cross-check: draw") }, "a confirmed first code gets no commit")
+        #expect(run.replay.unusedInteractions().isEmpty)
+    }
+
     @Test func withoutTheCrossCheckAGreenFirstCodeEndsAtOnce() async throws {
         // The same cassette: its draw is never asked for.
         let run = try await run("cross-check-agrees", PipelineSettings(spec: Self.spec, maxIterations: 2))

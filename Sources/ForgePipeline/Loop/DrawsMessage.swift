@@ -52,7 +52,8 @@ struct DrawsMessage {
         case .failedTests: "The first code failed tests the model wrote (\(failing.prefix(5).joined(separator: ", "))), which may be wrong; "
         case .crossCheck: "The first code passed its tests, but an answer drawn from the spec alone behaves differently; "
         }
-        return why + "versions are ranked by the spec's examples, then by how many answers behave alike, then by the tests.\n"
+        return why + "versions are ranked by the spec's examples, then by how many answers behave alike, then by the tests, "
+            + "then by fewer crashes.\n"
             + "Draws from the spec alone:\n" + lines.joined(separator: "\n") + "\n"
             + (ballot.behaviour.map { "Behaviour: " + ballot.describe($0) + "\n" } ?? "")
     }

@@ -2,9 +2,6 @@ import FlyingFox
 import FlyingSocks
 import ForgeCore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Synchronization
 
 /// FlyingFox has a JSONValue too; the tests mean forge's.
@@ -26,42 +23,11 @@ final class TestHTTPServer: Sendable {
 
     /// Starts a server whose handler gets the request and its 1-based index. `timeout` bounds how long
     /// the server waits for a request (headers and body) before it answers 500.
-    ///
-    /// The server is handed over only once it has answered a request. In full runs on two cores a
-    /// server started in the first burst of tests sometimes listened but never served: the test's
-    /// request then hit the client's idle timeout, a failure of the fixture, not of forge's client.
-    /// Such a server is dropped and another started.
     static func start(timeout: TimeInterval = 60,
                       _ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) async throws -> TestHTTPServer {
-        for _ in 1 ... 3 {
-            let server = try await launch(timeout: timeout, handler)
-            if await server.serves() { return server }
-            // A server that does not serve may not stop either; it is left to be cancelled.
-            Task { await server.stop() }
-        }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the test HTTP server never answered its readiness request"])
-    }
-
-    /// The path of the readiness request, answered by the server itself and never recorded.
-    private static let readyPath = "/forge-test-ready"
-
-    /// Whether the server answers its readiness request within 20 s.
-    private func serves() async -> Bool {
-        var request = URLRequest(url: URL(string: baseURL.absoluteString.replacingOccurrences(of: "/v1", with: Self.readyPath))!)
-        request.timeoutInterval = 20
-        return await withCheckedContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { _, response, _ in
-                continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode == 200)
-            }.resume()
-        }
-    }
-
-    private static func launch(timeout: TimeInterval,
-                               _ handler: @escaping @Sendable (HTTPRequest, Int) async throws -> HTTPResponse) async throws -> TestHTTPServer {
         let box = Mutex<TestHTTPServer?>(nil)
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: timeout, logger: .disabled,
                                 handler: ClosureHTTPHandler { request in
-                                    if request.path == readyPath { return HTTPResponse(statusCode: .ok) }
                                     var headers: [String: String] = [:]
                                     for (key, value) in request.headers { headers[key.rawValue.lowercased()] = value }
                                     let data = try await request.bodyData

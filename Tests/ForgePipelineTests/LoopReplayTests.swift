@@ -363,7 +363,7 @@ extension LoopReplayTests {
         // the single-shot prompt) is asked, confirms, and no samples follow.
         #expect(requests["fix-1"]?.map(\.temperature) == [0, 0])
         #expect(requests["fix-1"]?.last?.messages.last?.content.contains("Start the file with the import lines") == false)
-        #expect(run.log.allSatisfy { !$0.summary.contains("cross-check: draw") }, "a confirmed first code gets no commit")
+        #expect(run.log.allSatisfy { $0.trailer("Forge-Stage") != "fix" }, "a confirmed first code gets no commit")
         #expect(run.replay.unusedInteractions().isEmpty)
     }
 

@@ -45,10 +45,21 @@ struct SupervisedProcess: Sendable {
     /// process group cannot reach (a container the engine runs elsewhere). Must not block.
     var onKill: (@Sendable () -> Void)?
 
-    /// Runs the process to its end or its timeout.
+    /// Runs the process to its end or its timeout, once one of the process's ``SandboxSlots`` is free.
     ///
-    /// - Throws: `SubprocessError` when the process cannot be spawned.
-    func run(logger: Logger) async throws -> Result {
+    /// The timeout and the reported duration start when the process does, not while it waits.
+    ///
+    /// - Throws: `SubprocessError` when the process cannot be spawned; `CancellationError` when
+    ///   cancelled while waiting for a slot.
+    func run(logger: Logger, slots: SandboxSlots = .shared) async throws -> Result {
+        let usage = await slots.usage
+        if usage.inUse >= slots.capacity {
+            logger.debug("waiting for a sandbox slot", metadata: ["slots": "\(slots.capacity)", "waiting": "\(usage.waiting)"])
+        }
+        return try await slots.withSlot { try await runNow(logger: logger) }
+    }
+
+    private func runNow(logger: Logger) async throws -> Result {
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = []  // on cancellation Subprocess ends with SIGKILL, as we want

@@ -206,6 +206,14 @@ SCENARIOS = {
     "cross-check-disputed": opening(code=HYPHEN_SPLIT, tests=INVENTED_TESTS) + [
         answer("fix-1", fence(FIXED), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
         answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(FIXED_SORTED), 300, 110)],
+    # Cross-check, undecided: the first code passes the invented test, the greedy answer does not.
+    # After the four draws the versions pair off (the first code and draw 3 alike, draws 1 and 4
+    # alike, draw 2 alone), so no behaviour has a vote; one tie-breaker joins draws 1 and 4, and
+    # three versions alike outweigh the invented test.
+    "cross-check-undecided": opening(code=HYPHEN_SPLIT, tests=INVENTED_TESTS) + [
+        answer("fix-1", fence(FIXED), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("fix-1", fence(HYPHEN_SPLIT), 300, 110), answer("fix-1", fence(FIXED_REWORDED), 300, 110),
+        answer("fix-1", fence(FIXED_SORTED), 300, 110)],
     # Cross-check: the first code passes its tests and the second opinion is the same code, but it
     # crashes on top_words(..., 5) (an IndexError past the 3 distinct words): the rest are drawn. All
     # versions agree wherever they answer, and pass every test; draw 2, which never crashes, is kept.

@@ -77,7 +77,9 @@ extension Pipeline {
     /// greedily once (temperature 0), and the rest are samples at temperature 0.8, each with its own
     /// seed. Versions are ranked by ``Ballot``: the spec's examples first, then how many other
     /// versions behave the same (``Behaviour``; counted from two up: one lone match is chance), then
-    /// the model's tests, then fewer crashes. When the first code fails a spec example,
+    /// the model's tests, then fewer crashes. With the cross-check on, a vote still undecided once
+    /// they are drawn (``isUndecided(_:)``) gets tie-breakers: samples of the single-shot reading,
+    /// one at a time, up to as many again, until a behaviour is shared by three versions. When the first code fails a spec example,
     /// drawing stops at the first answer that passes them all: an answer from the spec costs a few
     /// hundred tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B
     /// model got wrong.
@@ -102,14 +104,33 @@ extension Pipeline {
         var awaiting: Int? = reason == .crossCheck ? 0 : nil
         var contested = false
         let confirms = settings.crossCheck && behaviourProbe.isAvailable
-        drawing: for draw in 1 ... draws {
-            // Each reading answers greedily once, then the draws sample at temperature 0.8.
-            let template = readings[(draw - 1) % readings.count]
+        // Draws past `draws` are tie-breakers: only while the vote is undecided, up to twice as many.
+        var limit = draws
+        var probed: (count: Int, behaviour: Behaviour?)?
+        var draw = 0
+        drawing: while true {
+            if draw >= limit {
+                guard confirms, limit < 2 * draws, draws >= 2 else { break }
+                let behaviour = try await probe(versions.map(\.text), path: path, module: module, tests: tests, iteration: iteration)
+                probed = (versions.count, behaviour)
+                guard let behaviour, Self.isUndecided(Ballot(versions: versions, behaviour: behaviour, strong: strongEvidencePrefix ?? ""))
+                else { break }
+                if limit == draws {
+                    lines.append("- after \(draws) draws no behaviour is shared by three versions: drawing more, up to \(2 * draws)")
+                }
+                limit += 1
+            }
+            draw += 1
+            // Each reading answers greedily once, then the draws sample at temperature 0.8. A
+            // tie-breaker uses the single-shot reading, the stronger of the two as a sample (27 of
+            // 40 dev tasks against 22).
+            let template = draw > draws ? readings[readings.count - 1] : readings[(draw - 1) % readings.count]
             let greedy = draw <= readings.count
             let sampling = greedy ? Sampling(temperature: 0, seed: settings.seed)
                 : Sampling(temperature: 0.8, seed: settings.seed.map { $0 + draw - 1 } ?? draw)
             let purpose = reason == .crossCheck ? "to cross-check \(path)" : "\(path) afresh"
-            let label = draws == 1 ? "" : " (draw \(draw) of \(draws), \(greedy ? "greedy" : "temperature 0.8")\(Self.isSecondOpinion(template) ? ", second opinion" : ""))"
+            let counted = draw > draws ? "draw \(draw), a tie-breaker, of up to \(2 * draws)" : "draw \(draw) of \(draws)"
+            let label = draws == 1 ? "" : " (\(counted), \(greedy ? "greedy" : "temperature 0.8")\(Self.isSecondOpinion(template) ? ", second opinion" : ""))"
             used.insert(template.identifier)
             let code: String
             do {
@@ -187,7 +208,7 @@ extension Pipeline {
             lines.append("- draw \(draw)\(Self.isSecondOpinion(template) ? " (second opinion)" : ""): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
             if contested { continue }
             if report.allPassed {
-                guard confirms, draw < draws else { break }
+                guard confirms, draw < limit else { break }
                 awaiting = versions.count - 1
             } else if reason == .failedExamples, !failsASpecExample(report) {
                 break
@@ -199,8 +220,9 @@ extension Pipeline {
             return budgetStop
         }
 
-        let behaviour = Set(versions.map(\.text)).count >= 2
-            ? try await probe(versions.map(\.text), path: path, module: module, tests: tests, iteration: iteration) : nil
+        let behaviour = Set(versions.map(\.text)).count < 2 ? nil
+            : probed?.count == versions.count ? probed?.behaviour
+            : try await probe(versions.map(\.text), path: path, module: module, tests: tests, iteration: iteration)
         let ballot = Ballot(versions: versions, behaviour: behaviour, strong: strongEvidencePrefix ?? "")
         let winner = versions[ballot.winner]
         let agreeing = behaviour?.agreement(ballot.winner) ?? 0
@@ -229,6 +251,16 @@ extension Pipeline {
         state.lastSignature = FailureSignature(report)
         state.repeats = 0
         return budgetStop
+    }
+
+    /// Whether a vote needs more answers: the versions behave in at least two ways and the one
+    /// ahead has no votes (no behaviour is shared by three versions). A lone pair agreeing is
+    /// chance as often as evidence; in the dev set a third matching sample settled ties that the
+    /// first code and the model's tests decided wrongly (HumanEval_20).
+    static func isUndecided(_ ballot: Ballot) -> Bool {
+        guard let behaviour = ballot.behaviour else { return false }
+        let distinct = ballot.versions.indices.contains { !behaviour.differences(0, $0).isEmpty }
+        return distinct && ballot.votes(ballot.winner) == 0
     }
 
     /// The templates draws take turns with. A second opinion that states the spec's rules before

@@ -399,6 +399,27 @@ extension LoopReplayTests {
         #expect(run.replay.unusedInteractions().isEmpty)
     }
 
+    @Test func anUndecidedVoteDrawsTieBreakersUntilThreeVersionsAgree() async throws {
+        let run = try await run("cross-check-undecided", PipelineSettings(spec: Self.spec, maxIterations: 3, crossCheck: true))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.outcome.stopReason
+            == "tests disputed: 3 of 6 versions behave the same and fail 1 of the model's tests; kept draw 1 (4 passed, 1 failed)",
+                "\(run.outcome.stopReason)")
+        // Four draws leave pairs only; one tie-breaker, a single-shot sample, settles it and drawing stops.
+        let requests = try run.requests()
+        #expect(requests["fix-1"]?.map(\.temperature) == [0, 0, 0.8, 0.8, 0.8])
+        #expect(requests["analyst-2"] == nil)
+        let fix = try #require(run.log.last)
+        #expect(fix.summary == "forge(fix): cross-check: draw 1 of 5 replaces the first code")
+        #expect(fix.message.contains("- draw 3: the first code again"), "\(fix.message)")
+        #expect(fix.message.contains("- after 4 draws no behaviour is shared by three versions: drawing more, up to 8\n- draw 5: 4 passed, 1 failed"),
+                "\(fix.message)")
+        #expect(fix.message.contains("the first code, draw 3 alike; draw 1, draw 4, draw 5 alike; draw 2 alone"), "\(fix.message)")
+        #expect(try run.file("textstats.py").contains("return len(text.split())"))
+        #expect(run.replay.unusedInteractions().isEmpty)
+    }
+
     @Test func aGreenDrawIsConfirmedByTheNextAndDrawingStops() async throws {
         let run = try await run("loop-fresh-confirmed", PipelineSettings(spec: Self.specWithExample, maxIterations: 2, crossCheck: true))
         defer { run.repo.remove() }

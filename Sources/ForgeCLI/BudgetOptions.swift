@@ -20,7 +20,7 @@ struct BudgetOptions: ParsableArguments {
     var freshSamples: Int?
 
     @Flag(name: .customLong("cross-check"), inversion: .prefixedNo,
-          help: "Check the code against answers drawn from the spec alone, by how they behave on the tests' inputs and neighbours of them; when they differ, draw more and keep the version most answers agree with (--fresh-samples caps the draws).")
+          help: "Check the code against answers drawn from the spec alone, by how they behave on the tests' inputs and neighbours of them; when they differ, draw more and keep the version most answers agree with (--fresh-samples caps the draws; a vote still split after them gets up to as many tie-breakers).")
     var crossCheck = true
 
     func validate() throws {

@@ -79,10 +79,11 @@ extension Pipeline {
     /// versions behave the same (``Behaviour``; counted from two up: one lone match is chance), then
     /// the model's tests, then fewer crashes. With the cross-check on, a vote still undecided once
     /// they are drawn (``isUndecided(_:)``) gets tie-breakers: samples of the single-shot reading,
-    /// one at a time, up to as many again, until a behaviour is shared by three versions. When the first code fails a spec example,
-    /// drawing stops at the first answer that passes them all: an answer from the spec costs a few
-    /// hundred tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B
-    /// model got wrong.
+    /// one at a time, up to as many again, until the version ahead behaves like two others.
+    /// When the first code fails a spec example, drawing stops at the first answer that passes them
+    /// all (unless another answer contradicts it): an answer from the spec costs a few hundred
+    /// tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B model got
+    /// wrong.
     func runDraws(_ iteration: Int, reason: DrawReason, settings: PipelineSettings, state: inout RunState,
                   ledger: UsageLedger) async throws -> String? {
         let readings = try drawTemplates()
@@ -254,7 +255,7 @@ extension Pipeline {
     }
 
     /// Whether a vote needs more answers: the versions behave in at least two ways and the one
-    /// ahead has no votes (no behaviour is shared by three versions). A lone pair agreeing is
+    /// ahead has no votes (it behaves like fewer than two others). A lone pair agreeing is
     /// chance as often as evidence; in the dev set a third matching sample settled ties that the
     /// first code and the model's tests decided wrongly (HumanEval_20).
     static func isUndecided(_ ballot: Ballot) -> Bool {

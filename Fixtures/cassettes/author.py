@@ -238,6 +238,22 @@ SCENARIOS = {
     # The spec holds a doctest forge misreads into a test that does not parse: forge drops its own
     # examples file instead of locking it, and the run passes on the model's tests.
     "examples-unparsable": opening(code=FIXED),
+    # The developer appends its own checks to the source: a test function and module-level asserts,
+    # one of them wrong (it would fail the import). forge takes them out without a repair round.
+    "source-test-code-removed": opening(code=FIXED + """
+
+@pytest.mark.parametrize("n", [1])
+def test_top_words_example(n):
+    assert top_words("The cat the dog", n) == ["the"]
+
+assert word_count("a b c") == 3
+assert top_words("The cat the dog", 1) == [
+    "cat"]
+"""),
+    # Fresh start: the answer from the spec passes, but ends with an assert of its own that is wrong.
+    # Taken out, the draw is used as it stands (before, it went back and the repair was lost).
+    "loop-fresh-example-asserts": opening() + [
+        answer("fix-1", fence(FIXED + '\nassert top_words("The cat the dog", 1) == ["cat"]\n'), 300, 120)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

@@ -89,7 +89,7 @@ extension Pipeline {
                     try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name).fix(
                         path: path, files: base.files, diagnosis: diagnosis, report: report, prd: snapshot.prd!, design: snapshot.design!,
                         testPaths: testPaths, attempts: attempts, rewriting: rewriting, unlockReason: unlock?.reason,
-                        conversation: conversation) { code in
+                        conversation: conversation, repair: { integrity.repaired(path: path, content: $0) }) { code in
                         var problems = integrity.problems(path: path, content: code)
                         if unlock != nil, problems.isEmpty { problems = try await self.unlockedTestProblems(path: path, content: code, state: snapshot) }
                         return problems

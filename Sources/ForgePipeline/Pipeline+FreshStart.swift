@@ -138,7 +138,8 @@ extension Pipeline {
                 code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger,
                                           detail: "writing \(purpose) from the spec\(label)", sampling: sampling) { conversation in
                     try await SingleShotAgent(template: template, language: profile.name).write(
-                        spec: settings.spec, path: path, conversation: conversation) { code in
+                        spec: settings.spec, path: path, conversation: conversation,
+                        repair: { integrity.repaired(path: path, content: $0) }) { code in
                         integrity.problems(path: path, content: code)
                             + [RequestEcho.problem(code: code, request: settings.spec, path: path)].compactMap { $0 }
                     }

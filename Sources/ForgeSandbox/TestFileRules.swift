@@ -39,6 +39,12 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// (no tokens, no repair round): `assert mean([1.1, 2.2]) == 1.65` fails on rounding however
     /// right the code is, and a locked wrong test makes every later fix chase it.
     public var rewrites: [Rewrite]
+    /// Mechanical repairs forge applies to a generated *source* file before checking it for test
+    /// code, over the whole text (a pattern may span lines): a module-level `assert f(3) == 7` the
+    /// model appended as its own example check. Removed, the function is untouched; kept, a wrong
+    /// one fails the import and every test with it, and a 1.5B model asked to remove it mostly
+    /// answers the same file again, so the answer was lost.
+    public var sourceRewrites: [Rewrite]
     /// What a test file that does not even parse looks like in its run's report (`SyntaxError`): a
     /// cut-off answer from the model. Locked, it would fail every run whatever the fixes do.
     public var parseErrorPattern: String?
@@ -83,7 +89,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
                 skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
                 examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
                 exampleCase: String? = nil, exampleCaseApproximate: String? = nil, rewrites: [Rewrite] = [],
-                parseErrorPattern: String? = nil, probeFile: String? = nil, probeContent: String? = nil,
+                sourceRewrites: [Rewrite] = [], parseErrorPattern: String? = nil, probeFile: String? = nil, probeContent: String? = nil,
                 probeCommand: [String]? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
@@ -100,6 +106,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         self.exampleCase = exampleCase
         self.exampleCaseApproximate = exampleCaseApproximate
         self.rewrites = rewrites
+        self.sourceRewrites = sourceRewrites
         self.parseErrorPattern = parseErrorPattern
         self.probeFile = probeFile
         self.probeContent = probeContent
@@ -112,7 +119,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
         case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
         case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate", rewrites
-        case parseErrorPattern = "parse_error_pattern"
+        case sourceRewrites = "source_rewrites", parseErrorPattern = "parse_error_pattern"
         case probeFile = "probe_file", probeContent = "probe_content", probeCommand = "probe_command"
     }
 
@@ -133,6 +140,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         exampleCase = try container.decodeIfPresent(String.self, forKey: .exampleCase)
         exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
         rewrites = try container.decodeIfPresent([Rewrite].self, forKey: .rewrites) ?? []
+        sourceRewrites = try container.decodeIfPresent([Rewrite].self, forKey: .sourceRewrites) ?? []
         parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
         probeFile = try container.decodeIfPresent(String.self, forKey: .probeFile)
         probeContent = try container.decodeIfPresent(String.self, forKey: .probeContent)
@@ -153,6 +161,18 @@ public struct TestFileRules: Sendable, Equatable, Codable {
             if let line = requirement.addLine, !needed.contains(line) { needed.append(line) }
         }
         return needed.isEmpty ? result : needed.joined(separator: "\n") + "\n" + result
+    }
+
+    /// `content`, a generated source file, with every source rewrite applied (test code the model
+    /// appended, taken out mechanically). What is left is still checked by ``sourceViolations(in:)``.
+    public func sourceRewritten(_ content: String) -> String {
+        var result = content
+        for rewrite in sourceRewrites {
+            guard let regex = try? NSRegularExpression(pattern: rewrite.pattern, options: [.anchorsMatchLines]) else { continue }
+            result = regex.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result),
+                                                    withTemplate: rewrite.replacement)
+        }
+        return result
     }
 
     /// The test file for `examples` (call, expected) against `modules`, or nil when the profile
@@ -259,7 +279,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
             + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
-            + rewrites.map(\.pattern) + [parseErrorPattern].compactMap { $0 }
+            + rewrites.map(\.pattern) + sourceRewrites.map(\.pattern) + [parseErrorPattern].compactMap { $0 }
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

@@ -223,6 +223,33 @@ extension LoopReplayTests {
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 
+    @Test func anAnswerFromTheSpecKeepsItsCodeWithoutItsOwnWrongAsserts() async throws {
+        let run = try await run("loop-fresh-example-asserts", PipelineSettings(spec: Self.specWithExample, maxIterations: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        // Taken out mechanically: no repair request, and the draw is the version that passed.
+        #expect(try run.requests()["fix-1-repair"] == nil)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let code = try run.file("textstats.py")
+        #expect(code.contains("text.lower()"))
+        #expect(!code.contains("assert top_words"))
+        #expect(try run.repo.snapshot() == run.before)
+    }
+
+    @Test func testCodeTheDeveloperAppendsIsTakenOutOfTheSource() async throws {
+        let run = try await run("source-test-code-removed", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 0)
+        #expect(try run.requests()["developer-repair"] == nil)
+        let code = try run.file("textstats.py")
+        #expect(code.contains("def top_words(text, n):"))
+        for removed in ["pytest", "def test_top_words_example", "assert word_count", "\"cat\"]"] {
+            #expect(!code.contains(removed), "\(removed) is still in the source")
+        }
+    }
+
     @Test func aWorseFreshStartLosesToTheFirstCode() async throws {
         let run = try await run("loop-fresh-worse", PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2))
         defer { run.repo.remove() }

@@ -130,6 +130,44 @@ extension TestFileRulesTests {
         #expect(rules.rewritten(both).components(separatedBy: "import pytest\n").count == 2)
     }
 
+    @Test func testCodeAppendedToASourceFileIsTakenOut() throws {
+        let rules = try rules()
+        let code = "import re\n\n\ndef f(x):\n    assert x >= 0\n    return x\n"
+        let appended = code + """
+
+            import pytest
+
+            @pytest.mark.parametrize("x", [1, 2])
+            def test_f(x):
+                assert f(x) == x
+
+                assert f(0) == 0
+
+            assert f(1) == 1
+            assert f(2) == [
+                2]
+            if __name__ == "__main__":
+                assert f(3) == 3
+
+            """
+        let repaired = rules.sourceRewritten(appended)
+        #expect(rules.sourceViolations(in: repaired).isEmpty, "\(repaired)")
+        // The function, its own assert and the main block stay; the checks went, continuation and all.
+        #expect(repaired.hasPrefix(code))
+        #expect(repaired.contains("if __name__ == \"__main__\":\n    assert f(3) == 3\n"))
+        #expect(!repaired.contains("2]"))
+        #expect(!repaired.contains("f(0)"))
+        // A file without test code is left byte for byte.
+        #expect(rules.sourceRewritten(code) == code)
+        // Whatever is left parses: the real interpreter says so.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import ast, sys; ast.parse(sys.argv[1])", repaired]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+    }
+
     @Test func moduleLevelAssertsInASourceFileAreTestCode() throws {
         let rules = try rules()
         let source = "def f(x):\n    assert x >= 0\n    return x\n\nassert f(1) == 1\n"

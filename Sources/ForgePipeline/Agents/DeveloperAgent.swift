@@ -9,7 +9,8 @@ import ForgeSandbox
 struct DeveloperAgent {
     let template: PromptTemplate
     let language: String
-    /// The profile's rules; source files must not carry test code.
+    /// The profile's rules; source files must not carry test code (what the source rewrites can
+    /// take out is taken out, the rest goes back to the model).
     var rules: TestFileRules?
     let renderer = PromptRenderer()
 
@@ -23,8 +24,8 @@ struct DeveloperAgent {
             "path": .string(file.path),
             "purpose": .string(file.purpose),
         ])
-        return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500) { code in
+        return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500, check: { code in
             rules?.sourceViolations(in: code) ?? []
-        }
+        }, repair: { rules?.sourceRewritten($0) ?? $0 })
     }
 }

@@ -4,7 +4,8 @@ import ForgeSandbox
 
 /// The developer in the fix loop: changes one file following the analyst's diagnosis, seeing the
 /// failing tests and the file's current contents. The answer is the whole file or search/replace
-/// blocks on it; `check` (the fix's integrity rules) decides whether it can be used.
+/// blocks on it; `repair` (mechanical, no tokens) runs first, then `check` (the fix's integrity
+/// rules) decides whether it can be used.
 struct DeveloperFixAgent {
     let template: PromptTemplate
     let language: String
@@ -15,7 +16,8 @@ struct DeveloperFixAgent {
     ///   - unlockReason: set when `path` is a locked test the analyst reopened, and why.
     func fix(path: String, files: FileSet, diagnosis: Diagnosis, report: TestReport, prd: PRD, design: Design,
              testPaths: [String], attempts: [FixAttempt], rewriting: Bool = false, unlockReason: String? = nil,
-             conversation: StageConversation, check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
+             conversation: StageConversation, repair: (String) -> String = { $0 },
+             check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         let failures: [PromptValue] = report.failures.prefix(8).map { failure in
             var entry: [String: PromptValue] = ["name": .string(failure.name), "message": .string(failure.message ?? "")]
             if let evidence = FailureEvidence.sentence(for: failure) { entry["evidence"] = .string(evidence) }
@@ -37,6 +39,6 @@ struct DeveloperFixAgent {
         if let unlockReason { context["unlock_reason"] = .string(unlockReason) }
         let prompt = try renderer.render(template, context: context)
         return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500,
-                                              current: files.text(path), check: check)
+                                              current: files.text(path), check: check, repair: repair)
     }
 }

@@ -8,12 +8,15 @@ struct SingleShotAgent {
     let language: String
     let renderer = PromptRenderer()
 
-    /// - Parameter check: problems with an answer (for the fix loop's integrity rules); each gets one repair.
-    func write(spec: String, path: String, conversation: StageConversation,
+    /// - Parameters:
+    ///   - repair: mechanical repairs applied to the answer first (the fix loop's source rewrites;
+    ///     the bench's single-shot baseline takes the answer as it is).
+    ///   - check: problems with an answer (for the fix loop's integrity rules); each gets one repair request.
+    func write(spec: String, path: String, conversation: StageConversation, repair: (String) -> String = { $0 },
                check: (String) async throws -> [String] = { _ in [] }) async throws -> String {
         let prompt = try renderer.render(template, context: [
             "spec": .string(spec), "language": .string(language), "path": .string(path),
         ])
-        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500, check: check)
+        return try await conversation.askCode(prompt, path: path, language: language, maxTokens: 1500, check: check, repair: repair)
     }
 }

@@ -4,7 +4,8 @@ import ForgeSandbox
 /// What a fix may not do, checked on every file it writes before anything runs: edit a locked test
 /// (unless the analyst unlocked it, with a reason), touch test configuration, add a skip or xfail
 /// marker, or put test code into a source file. A violation goes back to the model as a repair
-/// request; it is never applied.
+/// request; it is never applied. Test code in a source file that the profile's source rewrites
+/// can take out (a module-level `assert`) is taken out first, see ``repaired(path:content:)``.
 struct FixIntegrity {
     var rules: TestFileRules?
     var lockedTests: Set<String>
@@ -25,5 +26,11 @@ struct FixIntegrity {
             problems += rules?.sourceViolations(in: content) ?? []
         }
         return problems
+    }
+
+    /// `content` with the profile's source rewrites applied when `path` is a source file (test
+    /// code the model appended, taken out without a repair round); a test file is left as written.
+    func repaired(path: String, content: String) -> String {
+        lockedTests.contains(path) ? content : rules?.sourceRewritten(content) ?? content
     }
 }

@@ -17,6 +17,9 @@ public struct BubblewrapRunner: SandboxRunner {
     public var guards: SandboxGuards
     /// How memory, process, CPU and file-size limits are enforced here (cgroups, rlimits).
     public var enforcement: LimitEnforcement
+    /// The slots a run waits for before it starts; every runner shares one set unless a test
+    /// gives it its own.
+    public var slots: SandboxSlots = .shared
     private let logger: Logger
 
     /// - Parameters:
@@ -55,9 +58,11 @@ public struct BubblewrapRunner: SandboxRunner {
                                               "cgroup": "\(launch.cgroup?.name ?? "none")"])
         let result: SupervisedProcess.Result
         do {
-            result = try await process.run(logger: logger)
+            result = try await process.run(logger: logger, slots: slots)
         } catch {
             _ = await launch.finish(logger: logger)
+            // Interrupted while it waited for a slot: nothing started, and it is no launch failure.
+            if error is CancellationError { throw error }
             throw ForgeError(.sandboxUnavailable, "bubblewrap could not be started (\(bwrapPath)): \(error)",
                              hint: "check that \(bwrapPath) is executable")
         }

@@ -12,6 +12,8 @@ public struct ContainerRunner: SandboxRunner {
     public let engine: ContainerEngine
     public var name: String { engine.kind.rawValue }
     public var usesHostToolchain: Bool { false }
+    /// The slots a run waits for before it starts (shared unless a test gives its own).
+    public var slots: SandboxSlots = .shared
     private let logger: Logger
 
     public init(engine: ContainerEngine, logger: Logger = Logger(label: "forge.sandbox")) {
@@ -41,9 +43,10 @@ public struct ContainerRunner: SandboxRunner {
         logger.debug("container run", metadata: ["engine": "\(name)", "image": "\(image)", "command": "\(command.arguments)"])
         let result: SupervisedProcess.Result
         do {
-            result = try await process.run(logger: logger)
+            result = try await process.run(logger: logger, slots: slots)
         } catch {
             await Self.remove(containerName, executable: executable)
+            if error is CancellationError { throw error }
             throw ForgeError(.sandboxUnavailable, "\(name) could not be started (\(executable)): \(error)",
                              hint: "check that \(executable) is executable")
         }

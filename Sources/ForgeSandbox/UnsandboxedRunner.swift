@@ -12,6 +12,8 @@ import Logging
 public struct UnsandboxedRunner: SandboxRunner {
     public let name = "none"
     public var enforcement: LimitEnforcement
+    /// The slots a run waits for before it starts (shared unless a test gives its own).
+    public var slots: SandboxSlots = .shared
     private let logger: Logger
 
     public init(enforcement: LimitEnforcement? = nil, logger: Logger = Logger(label: "forge.sandbox")) {
@@ -48,9 +50,10 @@ public struct UnsandboxedRunner: SandboxRunner {
         logger.info("running without a sandbox", metadata: ["command": "\(command.arguments)"])
         let result: SupervisedProcess.Result
         do {
-            result = try await process.run(logger: logger)
+            result = try await process.run(logger: logger, slots: slots)
         } catch {
             _ = await launch.finish(logger: logger)
+            if error is CancellationError { throw error }
             throw ForgeError(.sandboxUnavailable, "could not start \(command.arguments[0]): \(error)",
                              hint: "check the profile's command")
         }

@@ -155,13 +155,38 @@ import Testing
             try await runner.run(SandboxCommand(arguments: ["/bin/sh", "-c", "sleep 1000; : \(marker)"],
                                                 workspace: workspace.url))
         }
-        // Wait (bounded) until the sandboxed shell is running, then interrupt.
-        for _ in 0 ..< 500 where ProcessScan.pids(withMarker: marker).isEmpty {
+        // Wait (bounded) until the sandboxed shell is running, then interrupt. The bound is wide: the
+        // run may first wait for one of the slots the whole suite's sandboxes share.
+        for _ in 0 ..< 6000 where ProcessScan.pids(withMarker: marker).isEmpty {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(!ProcessScan.pids(withMarker: marker).isEmpty)
         run.cancel()
         await #expect(throws: CancellationError.self) { try await run.value }
         #expect(ProcessScan.pids(withMarker: marker).isEmpty)
+    }
+
+    @Test func cancellingARunThatWaitsForASlotIsACancellationNotALaunchFailure() async throws {
+        let workspace = try TestWorkspace()
+        defer { workspace.remove() }
+        var runner = runner
+        runner.slots = SandboxSlots(capacity: 1)
+        let slots = runner.slots
+        let gate = SandboxSlotsTests.Gate()
+        let holder = Task { try await slots.withSlot { await gate.wait() } }
+        defer { gate.open() }
+        for _ in 0 ..< 500 where await slots.usage.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let marker = "forge-never-started-\(UUID().uuidString)"
+        let waiting = runner
+        let run = Task {
+            try await waiting.run(SandboxCommand(arguments: ["/bin/sh", "-c", "sleep 1000; : \(marker)"], workspace: workspace.url))
+        }
+        for _ in 0 ..< 500 where await slots.usage.waiting == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await slots.usage.waiting == 1)
+        run.cancel()
+        await #expect(throws: CancellationError.self) { try await run.value }
+        #expect(ProcessScan.pids(withMarker: marker).isEmpty)
+        gate.open()
+        try await holder.value
     }
 }

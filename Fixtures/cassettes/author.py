@@ -38,6 +38,9 @@ def top_words(text, n):
     return [word for word, _ in counts.most_common(n)]
 '''
 FIXED = BUGGY.replace('re.findall(r"[a-z\']+", text)', 're.findall(r"[a-z\']+", text.lower())')
+# An answer that never returns on an empty text (a loop a 1.5B model writes now and then).
+LOOPS_ON_EMPTY = FIXED.replace('    """Return the number of words in text."""',
+                               '    """Return the number of words in text."""\n    while not text:\n        pass')
 # A "fix" that breaks word_count, which passed: a regression the loop must revert.
 BROKEN = BUGGY.replace("return len(text.split())", "return len(text)")
 TESTS = '''from textstats import word_count, top_words
@@ -254,6 +257,10 @@ assert top_words("The cat the dog", 1) == [
     # Taken out, the draw is used as it stands (before, it went back and the repair was lost).
     "loop-fresh-example-asserts": opening() + [
         answer("fix-1", fence(FIXED + '\nassert top_words("The cat the dog", 1) == ["cat"]\n'), 300, 120)],
+    # Fresh start: the greedy draw loops forever on one test, so its run ends at the draws' own time
+    # limit, not the profile's; the next draw passes every spec example.
+    "loop-fresh-draw-loops": opening() + [
+        answer("fix-1", fence(LOOPS_ON_EMPTY), 300, 120), answer("fix-1", fence(FIXED), 300, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

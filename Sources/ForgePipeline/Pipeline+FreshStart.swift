@@ -53,6 +53,13 @@ extension Pipeline {
         report.cases.contains { isSpecExample($0.name) && $0.outcome != .passed }
     }
 
+    /// Whether tests ran and none of the spec's examples failed. A run that timed out or wrote no
+    /// report ran nothing: that is not passing the examples, so drawing goes on and such a version
+    /// never outweighs the tests.
+    private func keepsToTheSpecExamples(_ report: TestReport) -> Bool {
+        !report.cases.isEmpty && !failsASpecExample(report)
+    }
+
     /// The first code passed its tests. Model-written tests can be wrong with it (they missed a bug
     /// in 5 of 29 green bench runs), so one greedy answer from the spec alone checks it: if the two
     /// behave the same on the tests' inputs and their neighbours, the run is done; if not, more are
@@ -95,6 +102,7 @@ extension Pipeline {
         let integrity = FixIntegrity(rules: profile.testRules, lockedTests: Set(state.testPaths))
         let draws = max(1, settings.freshSamples)
         let tipReport = state.lastReport
+        let drawTimeout = settings.drawTimeout ?? PipelineSettings.drawTimeout(firstRun: base.report.durationSeconds)
 
         var versions = [Version(draw: 0, text: firstCode, candidate: base, writes: FileSet())]
         var used: Set<String> = []
@@ -204,7 +212,7 @@ extension Pipeline {
             var changes = FileSet()
             try changes.set(path, text: code)
             let files = base.files.merging(changes)
-            let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state)
+            let (writes, report) = try await test(candidate: files, iteration: iteration, state: &state, timeoutSeconds: drawTimeout)
             versions.append(Version(draw: draw, text: code, candidate: Candidate(files: files, report: report, iteration: iteration),
                                     writes: writes))
             lines.append("- draw \(draw)\(Self.isSecondOpinion(template) ? " (second opinion)" : ""): \(CommitMessage.oneLine(report.summary, limit: 160))\(examplesNote(report))")
@@ -212,7 +220,7 @@ extension Pipeline {
             if report.allPassed {
                 guard confirms, draw < limit else { break }
                 awaiting = versions.count - 1
-            } else if reason == .failedExamples, !failsASpecExample(report) {
+            } else if reason == .failedExamples, keepsToTheSpecExamples(report) {
                 break
             }
         }
@@ -243,7 +251,7 @@ extension Pipeline {
         if report.allPassed { state.best = winner.candidate; return "tests pass" }
         // Answers drawn apart that behave alike, and pass every example the spec states, outweigh
         // tests the model invented: chasing those tests is how a loop breaks right code.
-        if ballot.votes(ballot.winner) > 0, !failsASpecExample(report) {
+        if ballot.votes(ballot.winner) > 0, keepsToTheSpecExamples(report) {
             state.best = winner.candidate
             return "tests disputed: \(agreeing + 1) of \(versions.count) versions behave the same and fail \(report.failures.count) of the model's tests; kept \(winner.draw == 0 ? "the first code" : "draw \(winner.draw)") (\(report.summary))"
         }

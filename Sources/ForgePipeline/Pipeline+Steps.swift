@@ -36,17 +36,20 @@ extension Pipeline {
     /// What a fix's candidate writes over the tip, and its report. When the candidate's tree is the
     /// tip's own there is nothing to prove in the sandbox: the tip's last report stands. The tip's, not
     /// the base's: after a revert they differ, and a fix repeating the reverted change leaves the tip.
-    func test(candidate files: FileSet, iteration: Int, state: inout RunState) async throws -> (writes: FileSet, report: TestReport) {
+    func test(candidate files: FileSet, iteration: Int, state: inout RunState,
+              timeoutSeconds: Double? = nil) async throws -> (writes: FileSet, report: TestReport) {
         let writes = files.filter { files[$0] != state.files[$0] }
         if writes.isEmpty, let report = state.lastReport { return (writes, report) }
-        return (writes, try await verify(changes: writes, iteration: iteration, state: &state))
+        return (writes, try await verify(changes: writes, iteration: iteration, state: &state, timeoutSeconds: timeoutSeconds))
     }
 
-    /// Tests the parent's tree plus `changes` in the sandbox.
-    func verify(changes: FileSet, iteration: Int, state: inout RunState) async throws -> TestReport {
+    /// Tests the parent's tree plus `changes` in the sandbox (within `timeoutSeconds` when given
+    /// and shorter than the profile's limit).
+    func verify(changes: FileSet, iteration: Int, state: inout RunState, timeoutSeconds: Double? = nil) async throws -> TestReport {
         reporter.stageStarted(.verify, iteration: iteration, detail: "running tests in the sandbox")
         let started = Date()
-        let report = try await VerifyWorkspace(repository: repository, verifier: verifier).verify(parent: state.tip, changes: changes)
+        let report = try await VerifyWorkspace(repository: repository, verifier: verifier)
+            .verify(parent: state.tip, changes: changes, timeoutSeconds: timeoutSeconds)
         state.lastReport = report
         recordEvent(.verify, iteration: iteration, ok: report.allPassed, state: state, started: started, usage: .zero,
                     detail: report.summary, report: report)

@@ -29,10 +29,13 @@ public struct PipelineSettings: Sendable {
     /// against one greedy answer, and only when they differ are more drawn and put to a vote. Off
     /// here, so a library caller opts in; the command line turns it on unless `--no-cross-check`.
     public var crossCheck: Bool
+    /// Wall-clock seconds the tests of one answer drawn from the spec may run (never more than the
+    /// profile's limit); nil = ``drawTimeout(firstRun:)``.
+    public var drawTimeout: Double?
 
     public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
                 costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2,
-                freshSamples: Int = defaultFreshSamples, crossCheck: Bool = false) {
+                freshSamples: Int = defaultFreshSamples, crossCheck: Bool = false, drawTimeout: Double? = nil) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
@@ -44,6 +47,15 @@ public struct PipelineSettings: Sendable {
         self.stuckAfter = stuckAfter
         self.freshSamples = freshSamples
         self.crossCheck = crossCheck
+        self.drawTimeout = drawTimeout
+    }
+
+    /// How long a drawn answer's tests may run when the first code's took `firstRun` seconds: ten
+    /// times as long, and at least 30 s. A draw that loops forever is common with a small model,
+    /// and under the profile's full limit (120 s for Python) each one cost two minutes of nothing;
+    /// one ten times slower than the first code is not the version to keep anyway.
+    public static func drawTimeout(firstRun: Double) -> Double {
+        max(30, 10 * firstRun)
     }
 }
 

@@ -10,9 +10,11 @@ struct VerifyWorkspace {
     let repository: GitRepository
     let verifier: TestVerifier
 
-    /// - Parameter deleting: paths removed from the tree before the run (forge's own tests, when
-    ///   `forge bench` grades a result with hidden tests only).
-    func verify(parent: CommitID?, changes: FileSet, deleting: [String] = []) async throws -> TestReport {
+    /// - Parameters:
+    ///   - deleting: paths removed from the tree before the run (forge's own tests, when
+    ///     `forge bench` grades a result with hidden tests only).
+    ///   - timeoutSeconds: a shorter wall-clock limit than the profile's, for this run only.
+    func verify(parent: CommitID?, changes: FileSet, deleting: [String] = [], timeoutSeconds: Double? = nil) async throws -> TestReport {
         let fm = FileManager.default
         let directory = fm.temporaryDirectory.appendingPathComponent("forge-verify-\(UUID().uuidString)", isDirectory: true)
         do {
@@ -25,6 +27,6 @@ struct VerifyWorkspace {
         if let parent { try repository.materialize(parent, into: directory) }
         for path in deleting { try? fm.removeItem(at: directory.appendingPathComponent(path)) }
         try changes.write(into: directory)
-        return try await verifier.verify(workspace: directory)
+        return try await verifier.verify(workspace: directory, timeoutSeconds: timeoutSeconds)
     }
 }

@@ -39,10 +39,14 @@ public struct TestVerifier: Sendable {
     /// limit that stopped the run (timeout, OOM kill, CPU time…) is named in `problem`, and every
     /// limit event is also noted at the end of `output`.
     ///
+    /// - Parameter timeoutSeconds: a shorter wall-clock limit than the profile's for this run (a
+    ///   longer one is ignored): answers drawn only to be compared need not get the full time.
     /// - Throws: `ForgeError(.sandboxUnavailable)` when the toolchain probe or the sandbox fails to
     ///   start, `.config` when the profile cannot be applied. Failing tests, a broken build and a
     ///   timeout are reported, not thrown.
-    public func verify(workspace: URL) async throws -> TestReport {
+    public func verify(workspace: URL, timeoutSeconds: Double? = nil) async throws -> TestReport {
+        var limits = profile.limits
+        if let timeoutSeconds { limits.timeoutSeconds = min(limits.timeoutSeconds, timeoutSeconds) }
         let toolchain = try await toolchain()
         let report = ReportFile(workspace: workspace, relativePath: profile.reportPath)
         do {
@@ -55,7 +59,7 @@ public struct TestVerifier: Sendable {
 
         var elapsed = 0.0
         if let build = profile.buildCommand {
-            let outcome = try await runner.run(command(try substitute(build, toolchain), toolchain, workspace))
+            let outcome = try await runner.run(command(try substitute(build, toolchain), toolchain, workspace, limits: limits))
             elapsed += outcome.durationSeconds
             if outcome.termination != .exited(0) {
                 var problem: String? = "the build failed (\(Self.describe(outcome.termination)))"
@@ -68,7 +72,8 @@ public struct TestVerifier: Sendable {
             }
         }
 
-        let outcome = try await runner.run(command(try substitute(profile.testCommand, toolchain), toolchain, workspace))
+        let outcome = try await runner.run(command(try substitute(profile.testCommand, toolchain), toolchain, workspace,
+                                                limits: limits))
         elapsed += outcome.durationSeconds
         var cases: [TestReport.Case] = []
         var problem: String?
@@ -133,7 +138,8 @@ public struct TestVerifier: Sendable {
 
     /// The sandbox command for one of the profile's commands, with the probed toolchain mounted and
     /// the interpreter's directory first on `PATH` (host toolchains only).
-    func command(_ arguments: [String], _ toolchain: ToolchainProbe, _ workspace: URL) -> SandboxCommand {
+    func command(_ arguments: [String], _ toolchain: ToolchainProbe, _ workspace: URL,
+                 limits: SandboxLimits? = nil) -> SandboxCommand {
         var environment = profile.environment
         if runner.usesHostToolchain, environment["PATH"] == nil, let interpreter = toolchain.interpreter {
             let directory = (interpreter as NSString).deletingLastPathComponent
@@ -141,7 +147,7 @@ public struct TestVerifier: Sendable {
         }
         return SandboxCommand(arguments: arguments, workspace: workspace, environment: environment,
                               readOnlyPaths: runner.usesHostToolchain ? profile.readOnlyPaths + toolchain.mounts : [],
-                              limits: profile.limits, image: profile.image)
+                              limits: limits ?? profile.limits, image: profile.image)
     }
 
     func substitute(_ arguments: [String], _ toolchain: ToolchainProbe) throws -> [String] {

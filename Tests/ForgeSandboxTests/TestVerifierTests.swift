@@ -139,6 +139,20 @@ import Testing
         #expect(report.output.contains("calc.c:1: error: expected ;"))
     }
 
+    @Test func aRunMayBeGivenLessTimeThanTheProfileNeverMore() async throws {
+        let workspace = try TestWorkspace("short")
+        defer { workspace.remove() }
+        var profile = try Repository.pythonProfile()
+        profile.testCommand = ["/bin/sh", "-c", "sleep 60"]
+        profile.limits.timeoutSeconds = 2
+        let verifier = TestVerifier(profile: profile, runner: BubblewrapRunner())
+        let shorter = try await verifier.verify(workspace: workspace.url, timeoutSeconds: 1)
+        #expect(shorter.output.contains("wall-clock limit (1s) ran out"), "\(shorter.output)")
+        #expect(!shorter.allPassed)
+        let longer = try await verifier.verify(workspace: workspace.url, timeoutSeconds: 600)
+        #expect(longer.output.contains("wall-clock limit (2s) ran out"), "\(longer.output)")
+    }
+
     @Test func probeRunsOncePerVerifier() async throws {
         let workspace = try TestWorkspace("probe")
         let counter = try TestWorkspace("counter")

@@ -85,6 +85,8 @@ def word_count(text):
 def top_words(text, n):
     """Return the n most frequent words, most frequent first."""
 '''
+# word_count written out, top_words left as the spec's stub: its docstring and nothing else.
+STUB_TOP_WORDS = FIXED.split("def top_words")[0] + 'def top_words(text, n):\n    """Return the n most frequent words, most frequent first."""\n'
 # Code of its own, but no return: None on every input.
 RETURNS_NOTHING = '''def word_count(text):
     """Return the number of words in text."""
@@ -261,6 +263,15 @@ assert top_words("The cat the dog", 1) == [
     # limit, not the profile's; the next draw passes every spec example.
     "loop-fresh-draw-loops": opening() + [
         answer("fix-1", fence(LOOPS_ON_EMPTY), 300, 120), answer("fix-1", fence(FIXED), 300, 110)],
+    # The developer copies the spec's stub of top_words back, docstring and no body: one repair
+    # request names the function, and the repaired file passes.
+    "developer-stub-repaired": opening(code=STUB_TOP_WORDS)[:3] + [
+        answer("developer-repair", fence(FIXED), 500, 110), opening()[3]],
+    # The same stub answered twice is committed, not a failed run: the fresh start draws the file
+    # from the spec, and that draw passes.
+    "developer-stub-twice": opening(code=STUB_TOP_WORDS)[:3] + [
+        answer("developer-repair", fence(STUB_TOP_WORDS), 500, 60), opening()[3],
+        answer("fix-1", fence(FIXED), 300, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

@@ -148,8 +148,9 @@ extension Pipeline {
                     try await SingleShotAgent(template: template, language: profile.name).write(
                         spec: settings.spec, path: path, conversation: conversation,
                         repair: { integrity.repaired(path: path, content: $0) }) { code in
-                        integrity.problems(path: path, content: code)
-                            + [RequestEcho.problem(code: code, request: settings.spec, path: path)].compactMap { $0 }
+                        // An echo of the spec is a stub too: one message for it, the echo's.
+                        let echo = RequestEcho.problem(code: code, request: settings.spec, path: path)
+                        return integrity.problems(path: path, content: code, stubs: echo == nil) + [echo].compactMap { $0 }
                     }
                 }
             } catch let error as ForgeError where error.code == .stageFailed {

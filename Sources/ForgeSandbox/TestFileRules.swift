@@ -45,6 +45,11 @@ public struct TestFileRules: Sendable, Equatable, Codable {
     /// one fails the import and every test with it, and a 1.5B model asked to remove it mostly
     /// answers the same file again, so the answer was lost.
     public var sourceRewrites: [Rewrite]
+    /// What a function left without a body looks like in a generated source file, over the whole
+    /// text (group 1: its name): the spec's stub, docstring and all, copied back as the answer. It
+    /// returns nothing, so it fails every test, and committed as the developer's code it cost a bench
+    /// run its first code; it goes back to the model like test code does.
+    public var sourceStubPatterns: [String]
     /// What a test file that does not even parse looks like in its run's report (`SyntaxError`): a
     /// cut-off answer from the model. Locked, it would fail every run whatever the fixes do.
     public var parseErrorPattern: String?
@@ -89,7 +94,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
                 skipPatterns: [String] = [], protectedFiles: [String] = [], stubFile: String? = nil, stubContent: String? = nil,
                 examplesFile: String? = nil, examplesHeader: String? = nil, examplesImport: String? = nil,
                 exampleCase: String? = nil, exampleCaseApproximate: String? = nil, rewrites: [Rewrite] = [],
-                sourceRewrites: [Rewrite] = [], parseErrorPattern: String? = nil, probeFile: String? = nil, probeContent: String? = nil,
+                sourceRewrites: [Rewrite] = [], sourceStubPatterns: [String] = [], parseErrorPattern: String? = nil, probeFile: String? = nil, probeContent: String? = nil,
                 probeCommand: [String]? = nil) {
         self.importPatterns = importPatterns
         self.definitionPattern = definitionPattern
@@ -107,6 +112,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         self.exampleCaseApproximate = exampleCaseApproximate
         self.rewrites = rewrites
         self.sourceRewrites = sourceRewrites
+        self.sourceStubPatterns = sourceStubPatterns
         self.parseErrorPattern = parseErrorPattern
         self.probeFile = probeFile
         self.probeContent = probeContent
@@ -119,7 +125,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         case skipPatterns = "skip_patterns", protectedFiles = "protected_files", stubFile = "stub_file", stubContent = "stub_content"
         case examplesFile = "examples_file", examplesHeader = "examples_header", examplesImport = "examples_import"
         case exampleCase = "example_case", exampleCaseApproximate = "example_case_approximate", rewrites
-        case sourceRewrites = "source_rewrites", parseErrorPattern = "parse_error_pattern"
+        case sourceRewrites = "source_rewrites", sourceStubPatterns = "source_stub_patterns", parseErrorPattern = "parse_error_pattern"
         case probeFile = "probe_file", probeContent = "probe_content", probeCommand = "probe_command"
     }
 
@@ -141,6 +147,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         exampleCaseApproximate = try container.decodeIfPresent(String.self, forKey: .exampleCaseApproximate)
         rewrites = try container.decodeIfPresent([Rewrite].self, forKey: .rewrites) ?? []
         sourceRewrites = try container.decodeIfPresent([Rewrite].self, forKey: .sourceRewrites) ?? []
+        sourceStubPatterns = try container.decodeIfPresent([String].self, forKey: .sourceStubPatterns) ?? []
         parseErrorPattern = try container.decodeIfPresent(String.self, forKey: .parseErrorPattern)
         probeFile = try container.decodeIfPresent(String.self, forKey: .probeFile)
         probeContent = try container.decodeIfPresent(String.self, forKey: .probeContent)
@@ -250,6 +257,30 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         return ["the source file contains test code (`\(first)`); tests go in a separate test file, so remove every test and test import"]
     }
 
+    /// What to tell the model about the functions a generated source file leaves without a body
+    /// (``stubFunctions(in:)``), or nothing.
+    public func stubViolations(in content: String) -> [String] {
+        let stubs = stubFunctions(in: content)
+        guard !stubs.isEmpty else { return [] }
+        let names = stubs.map { "`\($0)`" }.joined(separator: ", ")
+        return ["\(names) \(stubs.count == 1 ? "has" : "have") no body (only a docstring, `pass` or `...`): write the implementation, not the stub"]
+    }
+
+    /// The names of the functions `content` leaves without a body, by ``sourceStubPatterns``.
+    public func stubFunctions(in content: String) -> [String] {
+        var names: [String] = []
+        for pattern in sourceStubPatterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines]) else { continue }
+            for match in regex.matches(in: content, range: NSRange(content.startIndex..., in: content)) {
+                let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+                guard let found = Range(range, in: content) else { continue }
+                let name = String(content[found]).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
+    }
+
     /// The ways `content` breaks the rules for a module imported as `module` exposing `names`.
     public func violations(in content: String, module: String, names: [String]) -> [String] {
         var problems: [String] = []
@@ -279,7 +310,7 @@ public struct TestFileRules: Sendable, Equatable, Codable {
         let filled = importPatterns.map { $0.replacingOccurrences(of: "{module}", with: "m") }
             + [definitionPattern?.replacingOccurrences(of: "{name}", with: "n")].compactMap { $0 } + sourceForbiddenPatterns
             + usageRequirements.flatMap { [$0.uses, $0.needs] } + skipPatterns + protectedFiles
-            + rewrites.map(\.pattern) + sourceRewrites.map(\.pattern) + [parseErrorPattern].compactMap { $0 }
+            + rewrites.map(\.pattern) + sourceRewrites.map(\.pattern) + sourceStubPatterns + [parseErrorPattern].compactMap { $0 }
         return filled.first { (try? NSRegularExpression(pattern: $0, options: [.anchorsMatchLines])) == nil }
     }
 

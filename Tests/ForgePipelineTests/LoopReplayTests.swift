@@ -250,6 +250,31 @@ extension LoopReplayTests {
         }
     }
 
+    @Test func aFunctionTheDeveloperLeavesAsTheSpecsStubIsAskedForAgain() async throws {
+        let run = try await run("developer-stub-repaired", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 0)
+        let repair = try #require(try run.requests()["developer-repair"]?.first?.messages.last?.content)
+        #expect(repair.contains("`top_words` has no body"), "\(repair)")
+        #expect(!repair.contains("`word_count`"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
+    @Test func aStubAnsweredTwiceIsCommittedAndTheFreshStartReplacesIt() async throws {
+        let run = try await run("developer-stub-twice", PipelineSettings(spec: Self.specWithExample, maxIterations: 2))
+        defer { run.repo.remove() }
+        // Not a failed run: the developer's stub is the first code, it fails every test, and the
+        // fresh start's draw from the spec passes.
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 1)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let developer = try #require(run.log.first { $0.summary.hasPrefix("forge(developer)") })
+        #expect(developer.summary == "forge(developer): write textstats.py")
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+        #expect(try run.repo.snapshot() == run.before)
+    }
+
     @Test func aDrawThatNeverReturnsIsCutAtTheDrawsTimeLimit() async throws {
         let run = try await run("loop-fresh-draw-loops",
                                 PipelineSettings(spec: Self.specWithExample, maxIterations: 2, drawTimeout: 3))

@@ -175,4 +175,91 @@ extension TestFileRulesTests {
         // An assert inside a function is the code's own check, not a test.
         #expect(rules.sourceViolations(in: "def f(x):\n    assert x >= 0\n    return x\n").isEmpty)
     }
+
+    /// A bench run's developer answered HumanEval_38 with the spec itself: `encode_cyclic` written
+    /// out, `decode_cyclic` only its docstring. That returns None and fails every test.
+    @Test func aFunctionLeftWithoutABodyIsNamed() throws {
+        let rules = try rules()
+        let copiedSpec = #"""
+            def encode_cyclic(s: str):
+                """
+                returns encoded string by cycling groups of three characters.
+                """
+                groups = [s[(3 * i):min((3 * i + 3), len(s))] for i in range((len(s) + 2) // 3)]
+                return "".join(groups)
+
+
+            def decode_cyclic(s: str):
+                """
+                takes as input string encoded with encode_cyclic function. Returns decoded string.
+                """
+
+            """#
+        #expect(rules.stubFunctions(in: copiedSpec) == ["decode_cyclic"])
+        #expect(rules.stubViolations(in: copiedSpec).first?.contains("`decode_cyclic` has no body") == true)
+        #expect(rules.stubViolations(in: "def f(x):\n    return x\n").isEmpty)
+        // Without a final newline, with `pass` or `...`, a one-line docstring, a multi-line
+        // signature, a comment, and followed by another function: still stubs.
+        #expect(rules.stubFunctions(in: "def f(x):\n    '''Doc.'''") == ["f"])
+        #expect(rules.stubFunctions(in: "def f(x):\n    pass\n\ndef g():\n    return 1\n") == ["f"])
+        #expect(rules.stubFunctions(in: "def f(\n    x: int,\n) -> List[int]:\n    \"Doc.\"  # todo\n    ...\n") == ["f"])
+        #expect(rules.stubFunctions(in: "def f(x):\n    # TODO\n    pass\nx = 1\n") == ["f"])
+    }
+
+    @Test func aFunctionWithABodyIsNoStub() throws {
+        let rules = try rules()
+        for source in [
+            "def f(x):\n    \"\"\"Doc.\"\"\"\n    return x\n",
+            "def f(x):\n    \"\"\"\n    Doc.\n    \"\"\"\n    if x:\n        pass\n    return x\n",
+            // A docstring that opens on its own line must not run on into the next function's.
+            "def f(x):\n    \"\"\"\n    Doc.\n    \"\"\"\n    return x\n\n\ndef g(y):\n    \"\"\"\n    Doc.\n    \"\"\"\n    return y\n",
+            // Methods may be abstract; only module-level functions are judged.
+            "class A:\n    def f(self):\n        pass\n",
+            "def f(x): return x\n",
+            "def f(x):\n    pass_count = 1\n    return pass_count\n",
+        ] {
+            #expect(rules.stubFunctions(in: source).isEmpty, "\(source)")
+        }
+    }
+
+    /// HumanEval_64 in a bench run: the answer carried a unittest class of its own checks, one wrong.
+    /// The examples file's `from solution import *` brought it into pytest's collection, so it failed
+    /// the run whatever the fixes did.
+    @Test func aUnittestClassInASourceFileIsTakenOut() throws {
+        let rules = try rules()
+        let code = "from typing import List\n\ndef vowels_count(s: str) -> int:\n    return sum(c in 'aeiou' for c in s.lower())\n"
+        let appended = code + """
+
+            # Importing necessary packages to write tests
+            from unittest import TestCase, main
+
+            class TestVowelsCount(TestCase):
+                def test_empty_string(self):
+                    self.assertEqual(vowels_count(""), 0)
+
+                def test_three_characters(self):
+                    self.assertEqual(vowels_count("abc"), 2)
+
+            if __name__ == '__main__':
+                main()
+            """
+        let repaired = rules.sourceRewritten(appended)
+        #expect(rules.sourceViolations(in: repaired).isEmpty, "\(repaired)")
+        #expect(repaired.hasPrefix(code))
+        #expect(!repaired.contains("TestCase"))
+        #expect(!repaired.contains("assertEqual"))
+        #expect(rules.sourceRewritten("import unittest\n\nclass TestX(unittest.TestCase):\n    pass\n") == "\n")
+        // What is not a TestCase, or not only test support, stays.
+        for kept in ["from unittest import mock\n", "class TestResult:\n    passed = 0\n", "import unittest.mock\n"] {
+            #expect(rules.sourceRewritten(kept) == kept)
+        }
+        // Left in place some other way, it is still test code.
+        #expect(rules.sourceViolations(in: "class TestX(unittest.TestCase): pass\n").first?.contains("test code") == true)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", "import ast, sys; ast.parse(sys.argv[1])", repaired]
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+    }
 }

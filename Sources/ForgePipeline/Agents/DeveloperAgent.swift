@@ -10,7 +10,7 @@ struct DeveloperAgent {
     let template: PromptTemplate
     let language: String
     /// The profile's rules; source files must not carry test code (what the source rewrites can
-    /// take out is taken out, the rest goes back to the model).
+    /// take out is taken out, the rest goes back to the model), nor functions left as stubs.
     var rules: TestFileRules?
     let renderer = PromptRenderer()
 
@@ -24,8 +24,12 @@ struct DeveloperAgent {
             "path": .string(file.path),
             "purpose": .string(file.purpose),
         ])
+        var answers = 0
         return try await conversation.askCode(prompt, path: file.path, language: language, maxTokens: 1500, check: { code in
-            rules?.sourceViolations(in: code) ?? []
+            answers += 1
+            // A stub asked for once and answered again is committed rather than failing the run:
+            // it fails every test, so the fix loop's fresh start still draws the file from the spec.
+            return (rules?.sourceViolations(in: code) ?? []) + (answers == 1 ? rules?.stubViolations(in: code) ?? [] : [])
         }, repair: { rules?.sourceRewritten($0) ?? $0 })
     }
 }

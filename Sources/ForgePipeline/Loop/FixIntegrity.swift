@@ -3,7 +3,7 @@ import ForgeSandbox
 
 /// What a fix may not do, checked on every file it writes before anything runs: edit a locked test
 /// (unless the analyst unlocked it, with a reason), touch test configuration, add a skip or xfail
-/// marker, or put test code into a source file. A violation goes back to the model as a repair
+/// marker, put test code into a source file, or leave a function of it as a stub. A violation goes back to the model as a repair
 /// request; it is never applied. Test code in a source file that the profile's source rewrites
 /// can take out (a module-level `assert`) is taken out first, see ``repaired(path:content:)``.
 struct FixIntegrity {
@@ -11,7 +11,9 @@ struct FixIntegrity {
     var lockedTests: Set<String>
     var unlockedTests: Set<String> = []
 
-    func problems(path: String, content: String) -> [String] {
+    /// - Parameter stubs: whether a function left without a body is a problem (off where the
+    ///   caller names the same fault in its own words).
+    func problems(path: String, content: String, stubs: Bool = true) -> [String] {
         var problems: [String] = []
         if lockedTests.contains(path), !unlockedTests.contains(path) {
             problems.append("\(path) is a locked test file: change the code under test, not the tests")
@@ -24,6 +26,7 @@ struct FixIntegrity {
         }
         if !lockedTests.contains(path) {
             problems += rules?.sourceViolations(in: content) ?? []
+            if stubs { problems += rules?.stubViolations(in: content) ?? [] }
         }
         return problems
     }

@@ -85,4 +85,51 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: layout.serverState.path))
         #expect(await server.status() == .stopped)
     }
+
+    /// Three forge runs shared one server in a session: a run that found `/v1/models` waiting (the
+    /// real server answers it only between generations) waited 180 s, then stopped the server, and
+    /// the two runs using it lost it mid-answer.
+    @Test(.timeLimit(.minutes(2)))
+    func aBusyServerIsReusedNotRestarted() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let layout = LocalModelLayout(dataHome: dir.url)
+        try FakeLocalInstall.make(layout)
+        let server = LocalModelServer(layout: layout, logger: logger)
+        let baseURL = try await server.start()
+        defer { Task { [server] in try? await server.stop() } }
+        let pid = try FakeLocalInstall.launch(layout).pid
+        try FakeLocalInstall.beBusy(layout)
+
+        #expect(await server.status() == .running(pid: pid, port: baseURL.port!, baseURL: baseURL))
+        let other = LocalModelServer(layout: layout, logger: logger, startupTimeout: .seconds(2))
+        #expect(try await other.start() == baseURL)
+        #expect(DetachedProcess.state(of: pid) == .running)
+        #expect(try FakeLocalInstall.launch(layout).pid == pid)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aServerThatNeverAnswersIsLeftRunningByARunThatDidNotStartIt() async throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let layout = LocalModelLayout(dataHome: dir.url)
+        try FakeLocalInstall.make(layout)
+        let server = LocalModelServer(layout: layout, logger: logger)
+        _ = try await server.start()
+        defer { Task { [server] in try? await server.stop() } }
+        let pid = try FakeLocalInstall.launch(layout).pid
+        try FakeLocalInstall.hang(layout)
+
+        guard case .unhealthy(pid, _, let reason) = await server.status() else {
+            Issue.record("expected an unhealthy server, got \(await server.status())")
+            return
+        }
+        #expect(reason.contains("did not answer within 3s"))
+        let other = LocalModelServer(layout: layout, logger: logger, startupTimeout: .seconds(2))
+        let error = try #require(await #expect(throws: ForgeError.self) { try await other.start() })
+        #expect(error.message.contains("forge left it running"), "\(error.message)")
+        #expect(error.hint?.contains("forge model stop") == true)
+        #expect(DetachedProcess.state(of: pid) == .running)
+        #expect(LocalServerRecord.load(from: layout.serverState)?.pid == pid)
+    }
 }

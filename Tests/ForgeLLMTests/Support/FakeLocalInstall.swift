@@ -3,10 +3,10 @@ import Foundation
 
 /// Lays out a local-model install in a temp data home whose `venv/bin/python` is a stand-in for
 /// llama-cpp-python's server: a small Python HTTP server that answers `GET /v1/models`, records its
-/// arguments and environment, and can be told to crash while starting.
+/// arguments and environment, and can be told to crash while starting, to be busy, or to hang.
 enum FakeLocalInstall {
     static let serverScript = #"""
-    import http.server, json, os, sys
+    import http.server, json, os, sys, time
     here = os.path.dirname(os.path.abspath(__file__))
     args = sys.argv[1:]
     with open(os.path.join(here, "argv.json"), "w") as f:
@@ -18,6 +18,10 @@ enum FakeLocalInstall {
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
+            # `hang`: nothing answers (a stuck server). `busy`: /v1/models waits, as llama-cpp-python's
+            # does behind the model's lock while it generates for another client; other paths answer.
+            if os.path.exists(os.path.join(here, "hang")) or (self.path == "/v1/models" and os.path.exists(os.path.join(here, "busy"))):
+                time.sleep(600)
             ok = self.path == "/v1/models"
             body = json.dumps({"object": "list", "data": [{"id": "fake"}]}).encode()
             self.send_response(200 if ok else 404)
@@ -30,7 +34,7 @@ enum FakeLocalInstall {
             pass
 
     print("fake server listening on", port, flush=True)
-    http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
     """#
 
     /// A complete fake install: venv python, server package marker, full-size sparse weights.
@@ -67,6 +71,16 @@ enum FakeLocalInstall {
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         return (object["args"] as? [String] ?? [], object["omp"] as? String,
                 Int32(object["sid"] as? Int ?? 0), Int32(object["pid"] as? Int ?? 0))
+    }
+
+    /// `GET /v1/models` waits from now on, as it does on the real server while it generates.
+    static func beBusy(_ layout: LocalModelLayout) throws {
+        try Data().write(to: layout.venv.appendingPathComponent("busy"))
+    }
+
+    /// No request gets an answer from now on.
+    static func hang(_ layout: LocalModelLayout) throws {
+        try Data().write(to: layout.venv.appendingPathComponent("hang"))
     }
 
     static func crashOnStart(_ layout: LocalModelLayout) throws {

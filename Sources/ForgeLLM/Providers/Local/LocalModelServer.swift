@@ -59,7 +59,7 @@ public struct LocalModelServer: Sendable {
             // Alive but not answering: most likely another forge started it and it is still loading.
             progress?("waiting for the local model server (pid \(pid), port \(port)) to answer")
             let record = LocalServerRecord(pid: pid, port: port, model: layout.weights.path, started: "")
-            return try await waitUntilHealthy(record, logOffset: nil, progress: progress)
+            return try await waitUntilHealthy(record, logOffset: nil, spawned: false, progress: progress)
         case .notInstalled:
             throw notInstalled
         case .stopped:
@@ -116,11 +116,13 @@ public struct LocalModelServer: Sendable {
         try record.save(to: layout.serverState)
         logger.info("started the local model server", metadata: ["pid": "\(pid)", "port": "\(port)"])
         progress?("starting the local model server on port \(port) (pid \(pid))")
-        return try await waitUntilHealthy(record, logOffset: logOffset, progress: progress)
+        return try await waitUntilHealthy(record, logOffset: logOffset, spawned: true, progress: progress)
     }
 
-    /// Polls `GET /v1/models` until it answers 200; fails when the process dies or time runs out.
-    private func waitUntilHealthy(_ record: LocalServerRecord, logOffset: Int?,
+    /// Polls the server until it answers (``health(of:)``); fails when the process dies or time
+    /// runs out. A server this call did not spawn is never stopped: another forge run started it
+    /// and may be in the middle of using it.
+    private func waitUntilHealthy(_ record: LocalServerRecord, logOffset: Int?, spawned: Bool,
                                   progress: (@Sendable (String) -> Void)?) async throws -> URL {
         let started = ContinuousClock.now
         var lastReport = started
@@ -138,6 +140,11 @@ public struct LocalModelServer: Sendable {
             }
             let now = ContinuousClock.now
             if now - started > startupTimeout {
+                guard spawned else {
+                    throw ForgeError(.providerUnreachable,
+                                     "the local model server (pid \(record.pid), port \(record.port)) did not answer within \(startupTimeout.components.seconds)s; forge left it running, as another run may be using it",
+                                     hint: "if it hangs, `forge model stop` ends it and the next run starts a new one; the end of \(layout.serverLog.path) says:\n\(logTail(from: logOffset))")
+                }
                 _ = await DetachedProcess.terminate(record.pid, grace: .seconds(5))
                 try? FileManager.default.removeItem(at: layout.serverState)
                 throw ForgeError(.providerUnreachable,
@@ -175,23 +182,45 @@ public struct LocalModelServer: Sendable {
         return tail.isEmpty ? "(the log is empty)" : tail.joined(separator: "\n")
     }
 
-    /// nil when `GET <base>/models` answers 200, else why not.
+    /// nil when the server answers, else why not. Answering is `GET <base>/models` with 200 or,
+    /// when that waits, any HTTP answer at `/`: llama-cpp-python takes the model's lock for
+    /// `/v1/models`, so while another forge run's answer is generated (and behind every request
+    /// queued for it) the route waits minutes, though the server is up and will serve this run in
+    /// turn. Only a listening server answers `/`: it loads the weights before it opens its port.
     static func health(of baseURL: URL) async -> String? {
-        var request = URLRequest(url: baseURL.appendingPathComponent("models"))
+        switch await answer(to: baseURL.appendingPathComponent("models")) {
+        case .status(200):
+            return nil
+        case .status(let status):
+            return "GET /v1/models answered HTTP \(status)"
+        case .silent:
+            if case .status = await answer(to: baseURL.deletingLastPathComponent()) { return nil }
+            return "GET /v1/models did not answer within 3s"
+        case .failed(let reason):
+            return "GET /v1/models failed: \(reason)"
+        }
+    }
+
+    private enum Answer {
+        case status(Int)
+        case silent
+        case failed(String)
+    }
+
+    private static func answer(to url: URL) async -> Answer {
+        var request = URLRequest(url: url)
         request.httpMethod = "GET"
         let stream = HTTPStream(request: request, idleTimeout: 3)
         defer { stream.close() }
         do {
             for try await event in stream.events {
-                if case .head(let status, _) = event {
-                    return status == 200 ? nil : "GET /v1/models answered HTTP \(status)"
-                }
+                if case .head(let status, _) = event { return .status(status) }
             }
-            return "no answer to GET /v1/models"
+            return .failed("no answer")
         } catch HTTPStreamError.idleTimeout {
-            return "GET /v1/models did not answer within 3s"
+            return .silent
         } catch {
-            return "GET /v1/models failed: \(error)"
+            return .failed("\(error)")
         }
     }
 }

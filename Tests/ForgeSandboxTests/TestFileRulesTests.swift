@@ -262,4 +262,27 @@ extension TestFileRulesTests {
         python.waitUntilExit()
         #expect(python.terminationStatus == 0)
     }
+
+    /// The single-shot answer to HumanEval_64: its own check function, called at module level. Run
+    /// at import, its wrong assert made the import fail, so the version answered nothing.
+    @Test func aSelfCheckCalledAtImportIsNoLongerCalled() throws {
+        let rules = try rules()
+        let code = """
+            def vowels_count(s):
+                return sum(1 for char in s.lower() if char in 'aeiou')
+
+            # Test cases to verify the correctness of the function
+            def check_vowels_count():
+                assert vowels_count("abcde") == 2, "Test case 1 failed"
+                assert vowels_count("ACEDY") == 3, "Test case 2 failed"
+                print("All test cases passed!")
+
+            """
+        #expect(rules.sourceRewritten(code + "check_vowels_count()\n") == code)
+        #expect(rules.sourceRewritten(code + "test_all()  # run them") == code)
+        // Calls with arguments, other names, and calls inside a main block stay.
+        for kept in ["main()\n", "check(1)\n", "if __name__ == \"__main__\":\n    check_vowels_count()\n", "result = check_all()\n"] {
+            #expect(rules.sourceRewritten(kept) == kept)
+        }
+    }
 }

@@ -272,6 +272,16 @@ assert top_words("The cat the dog", 1) == [
     "developer-stub-twice": opening(code=STUB_TOP_WORDS)[:3] + [
         answer("developer-repair", fence(STUB_TOP_WORDS), 500, 60), opening()[3],
         answer("fix-1", fence(FIXED), 300, 110)],
+    # The fresh start's draws do worse; fix 2 answers the file exactly as it was while the spec's
+    # example fails: it gets the repair request, and the repaired fix passes.
+    "loop-unchanged-fix-example": opening() + [
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(BUGGY), 850, 110),
+        answer("fix-2-repair", fence(FIXED), 900, 115)],
+    # Fix 1 answers the file as it was, and only the model's own tests fail: no repair request (the
+    # code may be right and the test wrong); the iteration changes nothing.
+    "loop-unchanged-fix-model-test": opening() + [
+        answer("analyst-1", json.dumps(DIAG), 900, 80), answer("fix-1", fence(BUGGY), 800, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

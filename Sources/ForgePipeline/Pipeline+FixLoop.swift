@@ -92,6 +92,14 @@ extension Pipeline {
                         conversation: conversation, repair: { integrity.repaired(path: path, content: $0) }) { code in
                         var problems = integrity.problems(path: path, content: code)
                         if unlock != nil, problems.isEmpty { problems = try await self.unlockedTestProblems(path: path, content: code, state: snapshot) }
+                        // The one file to change, answered as it was while an example the spec
+                        // states fails, is a wasted iteration (three in a row on one bench task):
+                        // it gets the repair request. Not while only the model's own tests fail:
+                        // there the local model rightly kept correct code against a wrong test.
+                        if problems.isEmpty, unlocks.isEmpty, diagnosis.filesToChange.count == 1, code == base.files.text(path),
+                           let example = report.failures.first(where: { self.isSpecExample($0.name) }) {
+                            problems.append(Self.unchangedProblem(path: path, example: example, diagnosis: diagnosis))
+                        }
                         return problems
                     }
                 }
@@ -187,5 +195,13 @@ extension Pipeline {
     func isLoopFile(_ state: RunState) -> (String) -> Bool {
         let paths = Set(state.sourcePaths + state.testPaths + [TestLock.path])
         return { paths.contains($0) }
+    }
+
+    /// What the developer is told when its fix is the file exactly as it was, though `example`, one
+    /// of the spec's own examples, fails.
+    static func unchangedProblem(path: String, example: TestReport.Case, diagnosis: Diagnosis) -> String {
+        let how = example.message.map { " (\(CommitMessage.oneLine($0, limit: 160)))" } ?? ""
+        return "it is \(path) exactly as it was, so the spec's own example `\(example.name)` fails again\(how); "
+            + "change the code as the diagnosis says: \(CommitMessage.oneLine(diagnosis.fix, limit: 300))"
     }
 }

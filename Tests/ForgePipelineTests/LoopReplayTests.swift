@@ -296,6 +296,28 @@ extension LoopReplayTests {
         #expect(PipelineSettings.drawTimeout(firstRun: 6) == 60)
     }
 
+    @Test func aFixThatAnswersTheFileAsItWasWhileASpecExampleFailsIsAskedAgain() async throws {
+        let run = try await run("loop-unchanged-fix-example",
+                                PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 2)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let repair = try #require(try run.requests()["fix-2-repair"]?.first?.messages.last?.content)
+        #expect(repair.contains("it is textstats.py exactly as it was, so the spec's own example `test_spec_examples::test_spec_example_1` fails again"), "\(repair)")
+        #expect(repair.contains("Lower-case the text before finding words"))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+    }
+
+    @Test func aFixThatKeepsTheCodeAgainstOnlyTheModelsOwnTestsIsNotPressed() async throws {
+        let run = try await run("loop-unchanged-fix-model-test", PipelineSettings(spec: Self.spec, maxIterations: 1))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        #expect(try run.requests()["fix-1-repair"] == nil)
+        #expect(run.log.last?.summary.hasPrefix("forge(fix): no change") == true, "\(run.log.last?.summary ?? "")")
+    }
+
     @Test func aWorseFreshStartLosesToTheFirstCode() async throws {
         let run = try await run("loop-fresh-worse", PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2))
         defer { run.repo.remove() }

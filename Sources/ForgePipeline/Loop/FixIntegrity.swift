@@ -3,9 +3,10 @@ import ForgeSandbox
 
 /// What a fix may not do, checked on every file it writes before anything runs: edit a locked test
 /// (unless the analyst unlocked it, with a reason), touch test configuration, add a skip or xfail
-/// marker, put test code into a source file, or leave a function of it as a stub. A violation goes back to the model as a repair
-/// request; it is never applied. Test code in a source file that the profile's source rewrites
-/// can take out (a module-level `assert`) is taken out first, see ``repaired(path:content:)``.
+/// marker, put test code into a source file, or leave a function of it as a stub. A violation goes
+/// back to the model as a repair request; it is never applied. Test code in a source file that the
+/// profile's source rewrites can take out (a module-level `assert`) is taken out first, see
+/// ``repaired(path:content:)``.
 struct FixIntegrity {
     var rules: TestFileRules?
     var lockedTests: Set<String>

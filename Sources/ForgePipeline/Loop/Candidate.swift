@@ -13,7 +13,9 @@ struct Candidate {
 
     /// Ordered by: all passing; then more of the spec's own examples passing (tests whose names start
     /// with `strong`: they are what the user stated, the rest may be invented); then more tests
-    /// passing; then fewer failing. On a tie the earlier candidate stays: churn is not progress.
+    /// passing; then tests that ran to an end (``ranToAnEnd(_:)``); then fewer tests that could not
+    /// run (errors: a module that does not import); then fewer failing. On a tie the earlier candidate
+    /// stays: churn is not progress.
     func isBetter(than other: Candidate, strong: String?) -> Bool {
         Self.isBetter(report, than: other.report, strong: strong)
     }
@@ -23,7 +25,19 @@ struct Candidate {
         let strongA = examplesPassed(a, strong: strong), strongB = examplesPassed(b, strong: strong)
         if strongA != strongB { return strongA > strongB }
         if a.passed != b.passed { return a.passed > b.passed }
+        // Counting failures alone ranked a build failure (one case) above code that builds and fails
+        // three tests, and a run cut by the timeout (no cases) above both.
+        if ranToAnEnd(a) != ranToAnEnd(b) { return ranToAnEnd(a) }
+        if a.errors != b.errors { return a.errors < b.errors }
         return a.failed + a.errors < b.failed + b.errors
+    }
+
+    /// Whether the tests ran and the run ended on its own: it built, wrote a report that was read,
+    /// was not cut by a limit, and executed at least one test.
+    static func ranToAnEnd(_ report: TestReport) -> Bool {
+        guard report.problem == nil, report.executed > 0 else { return false }
+        if case .exited = report.termination { return true }
+        return false
     }
 
     /// How many of the spec's own examples (tests named with the prefix `strong`) pass in `report`.

@@ -38,19 +38,42 @@ struct AcceptanceExamples {
     }
 
     /// `f(args) returns VALUE` (also "should return", "==", "->", "gives", and the arrows `➞`, `=>`,
-    /// `→` that specs write examples with), where VALUE looks like a literal: a number, a string, a
-    /// list/tuple/dict, True/False/None. Prose spells booleans `true`/`false`: they are read as the
-    /// literals they mean.
+    /// `==>`, `→` that specs write examples with), where VALUE looks like a literal: a number, a
+    /// string, a list/tuple/dict, True/False/None. Prose spells booleans `true`/`false`: they are read
+    /// as the literals they mean. A plain `=` is no example: specs define sequences with it
+    /// (HumanEval_130's `tri(1) = 3`, where `tri(1)` returns a list).
     static func example(in criterion: String) -> Example? {
-        let pattern = #"^\s*`?([A-Za-z_][A-Za-z0-9_.]*\(.*\))`?\s+(?:returns|should return|must return|==|->|gives|➞|=>|→)\s+`?(.+?)`?\s*(?:\.|,? because .*|,? since .*|,? as .*|\(.*\))?\s*$"#
+        let pattern = #"^\s*`?([A-Za-z_][A-Za-z0-9_.]*\(.*\))`?\s+(?:returns|should return|must return|==>|==|->|gives|➞|=>|→)\s+`?(.+?)`?\s*(?:\.|,? because .*|,? since .*|,? as .*|\(.*\))?\s*$"#
         guard let regex = try? NSRegularExpression(pattern: pattern),
               let match = regex.firstMatch(in: criterion, range: NSRange(criterion.startIndex..., in: criterion)),
               let callRange = Range(match.range(at: 1), in: criterion),
               let valueRange = Range(match.range(at: 2), in: criterion) else { return nil }
         var value = String(criterion[valueRange]).trimmingCharacters(in: .whitespaces)
         value = ["true": "True", "false": "False", "null": "None", "none": "None"][value] ?? value
-        guard looksLikeLiteral(value) else { return nil }
+        guard looksLikeLiteral(value), !isOneValueInParentheses(value) else { return nil }
         return Example(call: String(criterion[callRange]), expected: value)
+    }
+
+    /// `("Venus")`: a string in Python, though the spec that writes it (HumanEval_148, beside
+    /// `("Saturn", "Uranus")`) means a tuple. Neither reading is safe to hold code to.
+    static func isOneValueInParentheses(_ value: String) -> Bool {
+        guard value.hasPrefix("("), value.hasSuffix(")") else { return false }
+        var depth = 0
+        var quote: Character?
+        for character in value.dropFirst().dropLast() {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if "([{".contains(character) {
+                depth += 1
+            } else if ")]}".contains(character) {
+                depth -= 1
+            } else if character == ",", depth == 0 {
+                return false
+            }
+        }
+        return value != "()"
     }
 
     /// Problems with `tests`: assertions that contradict an example.

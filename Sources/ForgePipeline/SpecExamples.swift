@@ -12,7 +12,10 @@ enum SpecExamples {
         var index = 0
         while index < lines.count {
             let line = lines[index]
-            if line.hasPrefix(">>> ") {
+            if line.hasPrefix(">>> "), let example = sentenceExample(in: String(line.dropFirst(4))), example.call == line.dropFirst(4).prefix(example.call.count) {
+                // A doctest that states its value on the same line: `>>> f(1) == 2`.
+                examples.append(example)
+            } else if line.hasPrefix(">>> ") {
                 // A doctest: the call, then its output on the next line (one-line outputs only).
                 let call = withoutComment(String(line.dropFirst(4)))
                 let next = index + 1 < lines.count ? lines[index + 1] : ""
@@ -56,7 +59,8 @@ enum SpecExamples {
             guard index + 1 < lines.count, lines[index + 1].hasPrefix("Output:") else { return nil }
             input = String(lines[index].dropFirst("Input:".count))
             output = String(lines[index + 1].dropFirst("Output:".count))
-        } else if lines[index].hasPrefix("For "), let range = lines[index].range(of: " the output should be ") {
+        } else if lines[index].hasPrefix("For "),
+                  let range = lines[index].range(of: " the output should be ") ?? lines[index].range(of: " the result should be ") {
             input = String(lines[index][lines[index].index(lines[index].startIndex, offsetBy: 4)..<range.lowerBound])
             output = String(lines[index][range.upperBound...])
             if output.hasSuffix(".") { output.removeLast() }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Compares `forge bench --json` outputs: pass rate, mean iterations and tokens per solved task for
-each, on the tasks they all ran, and each one's pass rate relative to the first.
+each, on the tasks they all ran, and each one's pass rate relative to the first; then, for each run
+that stopped for more than one reason, how its runs ended and how many of those passed the hidden tests.
 
 Usage: scripts/bench-compare.py single-shot.json pipeline.json [more.json ...]
 A file may also hold several bench outputs for the same mode (their tasks are merged), which is how
@@ -38,6 +39,33 @@ def figures(tasks, ids):
     }
 
 
+def stop_kind(reason):
+    """The rule that stopped a run, without its particulars (counts, file names, the kept draw)."""
+    reason = reason or "no reason recorded"
+    for kind in ("tests pass; cross-checked", "tests pass; not cross-checked", "tests disputed",
+                 "iteration budget spent", "stuck", "token budget", "time budget", "cost budget"):
+        if reason.startswith(kind):
+            return kind
+    if reason.startswith("tests pass"):
+        return "tests pass"
+    if "stage failed" in reason:
+        return reason.split(":")[0]
+    return reason.split(";")[0].split(":")[0][:60]
+
+
+def stop_table(tasks, ids):
+    rows = {}
+    for i in ids:
+        kind = stop_kind(tasks[i].get("stop_reason"))
+        runs, passed, failed = rows.get(kind, (0, 0, []))
+        rows[kind] = (runs + 1, passed + tasks[i]["passed"], failed + ([] if tasks[i]["passed"] else [i]))
+    lines = ["| stop reason | runs | hidden tests pass |", "|---|---|---|"]
+    for kind, (runs, passed, failed) in sorted(rows.items(), key=lambda row: -row[1][0]):
+        missing = f" (not {', '.join(i.split('_')[-1] for i in failed)})" if failed else ""
+        lines.append(f"| {kind} | {runs} | {passed}{missing} |")
+    return lines if len(rows) > 1 else []
+
+
 def main(paths):
     if len(paths) < 2:
         sys.exit(__doc__)
@@ -60,6 +88,11 @@ def main(paths):
         only_b = [i for i in ids if b[i]["passed"] and not a[i]["passed"]]
         print(f"solved only by the first: {', '.join(only_a) or 'none'}")
         print(f"solved only by the second: {', '.join(only_b) or 'none'}")
+    for path, mode, tasks in runs:
+        table = stop_table(tasks, ids)
+        if table:
+            print(f"\nhow the {mode} runs ended [{path}]:")
+            print("\n".join(table))
 
 
 if __name__ == "__main__":

@@ -289,6 +289,10 @@ extension LoopReplayTests {
         #expect(fix.summary == "forge(fix): fresh start: textstats.py from the spec alone (draw 2 of 2)")
         #expect(try run.file("textstats.py").contains("text.lower()"))
         #expect(!(try run.file("textstats.py").contains("while not text")))
+        // The first code and the looping draw each answer otherwise: the kept draw stands alone,
+        // and the stop reason says the tests are all that back it.
+        #expect(run.outcome.stopReason == "tests pass; unconfirmed: none of the other 2 versions behaves like the one kept",
+                "\(run.outcome.stopReason)")
     }
 
     @Test func theDrawsTimeLimitIsTenTimesTheFirstRunAtLeastThirtySeconds() {

@@ -42,7 +42,7 @@ def figures(tasks, ids):
 def stop_kind(reason):
     """The rule that stopped a run, without its particulars (counts, file names, the kept draw)."""
     reason = reason or "no reason recorded"
-    for kind in ("tests pass; cross-checked", "tests pass; not cross-checked", "tests disputed",
+    for kind in ("tests pass; cross-checked", "tests pass; not cross-checked", "tests pass; unconfirmed", "tests disputed",
                  "iteration budget spent", "stuck", "token budget", "time budget", "cost budget"):
         if reason.startswith(kind):
             return kind

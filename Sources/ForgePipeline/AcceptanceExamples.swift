@@ -58,22 +58,8 @@ struct AcceptanceExamples {
     /// `("Saturn", "Uranus")`) means a tuple. Neither reading is safe to hold code to.
     static func isOneValueInParentheses(_ value: String) -> Bool {
         guard value.hasPrefix("("), value.hasSuffix(")") else { return false }
-        var depth = 0
-        var quote: Character?
-        for character in value.dropFirst().dropLast() {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if "([{".contains(character) {
-                depth += 1
-            } else if ")]}".contains(character) {
-                depth -= 1
-            } else if character == ",", depth == 0 {
-                return false
-            }
-        }
-        return value != "()"
+        let inside = value.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+        return !inside.hasSuffix(",") && SpecExamples.topLevelParts(inside).count == 1
     }
 
     /// Problems with `tests`: assertions that contradict an example.

@@ -114,7 +114,7 @@ enum SpecExamples {
     }
 
     /// `text` split at the commas outside brackets and quotes, each part trimmed; no empty parts.
-    private static func topLevelParts(_ text: String) -> [String] {
+    static func topLevelParts(_ text: String) -> [String] {
         var parts: [String] = [], current = "", depth = 0
         var quote: Character?
         for character in text {

@@ -118,6 +118,7 @@ import Testing
                 For s = "abcde", c = "ae", the result should be ('bcd',False)
                 bf("Jupiter", "Neptune") ==> ("Saturn", "Uranus")
                 bf("Earth", "Mercury") ==> ("Venus")
+                bf("Earth", "Mars") ==> ("Venus",)
                 tri(1) = 3
                 tri(n) = 1 + n / 2, if n is even.
                 >>> round(find_zero([1, 2]), 2) # f(x) = 1 + 2x
@@ -129,8 +130,10 @@ import Testing
             .init(call: "get_closest_vowel(\"quick\")", expected: "\"\""),
             .init(call: "reverse_delete(\"abcde\", \"ae\")", expected: "('bcd',False)"),
             .init(call: "bf(\"Jupiter\", \"Neptune\")", expected: "(\"Saturn\", \"Uranus\")"),
-            // ("Venus") is a string to Python and a tuple to the spec's author: no example. A plain
-            // `=` defines a sequence (tri(1) returns a list there): no example either.
+            // ("Venus") is a string to Python and a tuple to the spec's author: no example; with its
+            // comma it is a tuple to both. A plain `=` defines a sequence (tri(1) returns a list
+            // there): no example either.
+            .init(call: "bf(\"Earth\", \"Mars\")", expected: "(\"Venus\",)"),
             .init(call: "round(find_zero([1, 2]), 2)", expected: "-0.5"),
         ])
     }

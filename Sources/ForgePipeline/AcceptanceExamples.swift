@@ -48,10 +48,14 @@ struct AcceptanceExamples {
               let match = regex.firstMatch(in: criterion, range: NSRange(criterion.startIndex..., in: criterion)),
               let callRange = Range(match.range(at: 1), in: criterion),
               let valueRange = Range(match.range(at: 2), in: criterion) else { return nil }
-        var value = String(criterion[valueRange]).trimmingCharacters(in: .whitespaces)
-        value = ["true": "True", "false": "False", "null": "None", "none": "None"][value] ?? value
+        let value = spelledAsLiteral(String(criterion[valueRange]).trimmingCharacters(in: .whitespaces))
         guard looksLikeLiteral(value), !isOneValueInParentheses(value) else { return nil }
         return Example(call: String(criterion[callRange]), expected: value)
+    }
+
+    /// Prose's `true`, `false`, `null` and `none` as the Python literals they mean; other text as is.
+    static func spelledAsLiteral(_ value: String) -> String {
+        ["true": "True", "false": "False", "null": "None", "none": "None"][value] ?? value
     }
 
     /// `("Venus")`: a string in Python, though the spec that writes it (HumanEval_148, beside

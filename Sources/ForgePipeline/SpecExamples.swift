@@ -2,9 +2,10 @@ import Foundation
 
 /// The examples the *user* stated in the spec — doctest lines (`>>> f(1)` then `2`), sentences
 /// like "`f(1)` returns `2`", and the `Input:` / `Output:` pairs (and "For x = 1 the output should
-/// be 2") that problem statements use under a function's signature. They are the strongest evidence forge has: the PRD's examples and the
-/// model's tests may be invented (and wrong), these are not. forge turns them into a test file of its
-/// own, checks the PRD and the tests against them, and ranks code by them first.
+/// be 2") that problem statements use under a function's signature. They are the strongest evidence
+/// forge has: the PRD's examples and the model's tests may be invented (and wrong), these are not.
+/// forge turns them into a test file of its own, checks the PRD and the tests against them, and
+/// ranks code by them first.
 enum SpecExamples {
     static func parse(_ spec: String) -> [AcceptanceExamples.Example] {
         var examples: [AcceptanceExamples.Example] = []
@@ -68,10 +69,9 @@ enum SpecExamples {
         } else {
             return nil
         }
-        output = withoutComment(output)
-        output = ["true": "True", "false": "False", "null": "None", "none": "None"][output] ?? output
-        let definitions = lines[...index].compactMap(definition(in:))
-        let function = definitions.last ?? lines[index...].lazy.compactMap(definition(in:)).first
+        output = AcceptanceExamples.spelledAsLiteral(withoutComment(output))
+        let function = lines[...index].reversed().lazy.compactMap(definition(in:)).first
+            ?? lines[index...].lazy.compactMap(definition(in:)).first
         guard let function, AcceptanceExamples.looksLikeLiteral(output),
               let arguments = arguments(input.trimmingCharacters(in: .whitespaces), for: function.parameters) else { return nil }
         return .init(call: "\(function.name)(\(arguments.joined(separator: ", ")))", expected: output)

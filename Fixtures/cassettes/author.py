@@ -282,6 +282,18 @@ assert top_words("The cat the dog", 1) == [
     # code may be right and the test wrong); the iteration changes nothing.
     "loop-unchanged-fix-model-test": opening() + [
         answer("analyst-1", json.dumps(DIAG), 900, 80), answer("fix-1", fence(BUGGY), 800, 110)],
+    # Fix 2 changes the file and the spec's example still fails: a second sample repeats the first,
+    # a third passes, and sampling stops there (fix samples: 4).
+    "loop-fix-samples": opening() + [
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(still_failing(1)), 850, 110),
+        answer("fix-2", fence(still_failing(1)), 850, 110), answer("fix-2", fence(FIXED), 850, 115)],
+    # No sample passes the example: the one that breaks no passing test is kept over a later one
+    # that breaks word_count, and the loop goes on from it.
+    "loop-fix-samples-none": opening() + [
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(still_failing(1)), 850, 110),
+        answer("fix-2", fence(BROKEN), 850, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

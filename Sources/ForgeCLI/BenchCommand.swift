@@ -86,7 +86,8 @@ struct BenchCommand: AsyncParsableCommand {
         let settings = PipelineSettings(spec: "", maxIterations: budget.maxIterations ?? config.maxIterations ?? 4,
                                         tokenBudget: budget.tokenBudget, costBudget: budget.costBudget,
                                         prices: factory.prices(forProvider: model.providerName), timeBudget: budget.timeBudgetSeconds,
-                                        freshSamples: budget.freshSamples ?? PipelineSettings.defaultFreshSamples, crossCheck: budget.crossCheck)
+                                        freshSamples: budget.freshSamples ?? PipelineSettings.defaultFreshSamples, crossCheck: budget.crossCheck,
+                                        fixSamples: budget.fixSamples ?? PipelineSettings.defaultFixSamples)
         let runner = BenchRunner(model: model, templates: templates, profile: profile,
                                  verifier: TestVerifier(profile: profile, runner: sandboxRunner, logger: logger),
                                  store: store, settings: settings,

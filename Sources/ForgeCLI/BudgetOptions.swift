@@ -19,12 +19,16 @@ struct BudgetOptions: ParsableArguments {
     @Option(name: .customLong("fresh-samples"), help: ArgumentHelp("When the first code fails an example stated in the spec, draw up to this many answers from the spec alone and keep the one that passes most examples (default 4; 1 = only the greedy answer).", valueName: "n"))
     var freshSamples: Int?
 
+    @Option(name: .customLong("fix-samples"), help: ArgumentHelp("While an example stated in the spec still fails after a fix, sample up to this many fixes in that iteration, test each, and keep the best (default 3; 1 = one fix per iteration).", valueName: "n"))
+    var fixSamples: Int?
+
     @Flag(name: .customLong("cross-check"), inversion: .prefixedNo,
           help: "Check the code against answers drawn from the spec alone, by how they behave on the tests' inputs and neighbours of them; when they differ, draw more and keep the version most answers agree with (--fresh-samples caps the draws; a vote still split after them gets up to as many tie-breakers).")
     var crossCheck = true
 
     func validate() throws {
         if let freshSamples, freshSamples < 1 { throw ValidationError("--fresh-samples must be 1 or more") }
+        if let fixSamples, fixSamples < 1 { throw ValidationError("--fix-samples must be 1 or more") }
         if let maxIterations, maxIterations < 0 { throw ValidationError("--max-iterations must be 0 or more") }
         if let tokenBudget, tokenBudget <= 0 { throw ValidationError("--token-budget must be positive") }
         if let costBudget, costBudget <= 0 { throw ValidationError("--cost-budget must be positive") }

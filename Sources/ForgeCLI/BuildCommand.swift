@@ -57,7 +57,8 @@ struct BuildCommand: AsyncParsableCommand {
             tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget, baseRevision: base,
             costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
             timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds,
-            freshSamples: budget.freshSamples ?? PipelineSettings.defaultFreshSamples, crossCheck: budget.crossCheck)
+            freshSamples: budget.freshSamples ?? PipelineSettings.defaultFreshSamples, crossCheck: budget.crossCheck,
+                                        fixSamples: budget.fixSamples ?? PipelineSettings.defaultFixSamples)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let outcome = try await Interruptible.run { try await pipeline.run(settings) }
         OutcomePrinter(json: target.json).print(outcome)

@@ -41,7 +41,8 @@ struct ResumeCommand: AsyncParsableCommand {
         let limits = ResumeLimits(maxIterations: budget.maxIterations, tokenBudget: budget.tokenBudget ?? assembly.config.tokenBudget,
                                   costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
                                   timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds,
-                                  freshSamples: budget.freshSamples, crossCheck: budget.crossCheck)
+                                  freshSamples: budget.freshSamples, crossCheck: budget.crossCheck,
+                                  fixSamples: budget.fixSamples ?? PipelineSettings.defaultFixSamples)
         let outcome = try await Interruptible.run { try await pipeline.resume(runID: runID, limits: limits) }
         OutcomePrinter(json: target.json).print(outcome)
         if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus.rawValue) }

@@ -80,17 +80,19 @@ extension Pipeline {
         var integrity = FixIntegrity(rules: profile.testRules, lockedTests: Set(testPaths))
         integrity.unlockedTests = Set(unlocks.map(\.path))
 
-        var changes = FileSet()
-        for path in diagnosis.filesToChange + unlocks.map(\.path) {
+        let checks = integrity
+        // One fix of `path`, checked and repaired; nil when the answer was unusable. It reads the
+        // snapshot, not `state`, so it can be called while a test updates `state`.
+        func fix(_ path: String, sampling: Sampling, detail: String) async throws -> String? {
             let unlock = unlocks.first { $0.path == path }
             do {
-                let code = try await runStage(.fix, iteration: iteration, state: state, ledger: ledger, detail: "fixing \(path)",
-                                              sampling: sampling) { conversation in
+                return try await runStage(.fix, iteration: iteration, state: snapshot, ledger: ledger, detail: detail,
+                                          sampling: sampling) { conversation in
                     try await DeveloperFixAgent(template: fixTemplate, language: self.profile.name).fix(
                         path: path, files: base.files, diagnosis: diagnosis, report: report, prd: snapshot.prd!, design: snapshot.design!,
                         testPaths: testPaths, attempts: attempts, rewriting: rewriting, unlockReason: unlock?.reason,
-                        conversation: conversation, repair: { integrity.repaired(path: path, content: $0) }) { code in
-                        var problems = integrity.problems(path: path, content: code)
+                        conversation: conversation, repair: { checks.repaired(path: path, content: $0) }) { code in
+                        var problems = checks.problems(path: path, content: code)
                         if unlock != nil, problems.isEmpty { problems = try await self.unlockedTestProblems(path: path, content: code, state: snapshot) }
                         // The one file to change, answered as it was while an example the spec
                         // states fails, is a wasted iteration (three in a row on one bench task):
@@ -103,9 +105,16 @@ extension Pipeline {
                         return problems
                     }
                 }
-                if code != base.files.text(path) { try changes.set(path, text: code) }
             } catch let error as ForgeError where error.code == .stageFailed {
                 logger.warning("fix answer unusable; \(path) left as it was", metadata: ["reason": "\(error.message)"])
+                return nil
+            }
+        }
+
+        var changes = FileSet()
+        for path in diagnosis.filesToChange + unlocks.map(\.path) {
+            if let code = try await fix(path, sampling: sampling, detail: "fixing \(path)"), code != base.files.text(path) {
+                try changes.set(path, text: code)
             }
         }
         let unlockedChanged = unlocks.filter { changes[$0.path] != nil }
@@ -117,12 +126,25 @@ extension Pipeline {
         // What this commit writes over the tip: the candidate's files that differ from it. When the last
         // fix was reverted, that includes the files it had changed.
         let reverted = base.files.filter { base.files[$0] != state.files[$0] }.paths
-        let (writes, fixReport) = try await test(candidate: candidateFiles, iteration: iteration, state: &state)
+        let tipReport = state.lastReport
+        var (writes, fixReport) = try await test(candidate: candidateFiles, iteration: iteration, state: &state)
+        var samples: [String] = []
+        if settings.fixSamples > 1, unlocks.isEmpty, diagnosis.filesToChange.count == 1, failsASpecExample(fixReport) {
+            let first = FixSample(number: 1, temperature: sampling.temperature, changes: changes, files: candidateFiles, writes: writes,
+                                  report: fixReport, broken: Candidate.regressions(from: report, to: fixReport))
+            let path = diagnosis.filesToChange[0]
+            let (chosen, lines) = try await sampleFixes(after: first, path: path, base: base, tipReport: tipReport, iteration: iteration,
+                                                        settings: settings, state: &state) { sampling, detail in
+                try await fix(path, sampling: sampling, detail: detail)
+            }
+            (changes, candidateFiles, writes, fixReport, samples) = (chosen.changes, chosen.files, chosen.writes, chosen.report, lines)
+        }
         let broken = Candidate.regressions(from: report, to: fixReport)
         let summary = changes.isEmpty ? "no change (\(diagnosis.rootCause))" : diagnosis.rootCause
         let body = Self.diagnosisBody(diagnosis, changed: changes.paths, report: fixReport)
             + (reverted.isEmpty ? "" : "\nReverted: \(reverted.joined(separator: ", ")) (the previous fix broke tests that passed)")
             + unlockedChanged.map { "\nUnlocked \($0.path): \($0.reason)" }.joined()
+            + (samples.isEmpty ? "" : "\n\nFix samples (the spec's own examples still failed after the first):\n" + samples.joined(separator: "\n"))
         try await commit(.fix, summary: summary, body: body, writing: writes, iteration: iteration,
                          variants: [analystTemplate.identifier, fixTemplate.identifier], tests: fixReport, state: &state, ledger: ledger)
         if fixReport.allPassed { return "tests pass" }

@@ -49,14 +49,14 @@ extension Pipeline {
 
     /// Whether `report` has a spec example that did not pass: what starts a fresh start, and what
     /// keeps it drawing.
-    private func failsASpecExample(_ report: TestReport) -> Bool {
+    func failsASpecExample(_ report: TestReport) -> Bool {
         report.cases.contains { isSpecExample($0.name) && $0.outcome != .passed }
     }
 
     /// Whether tests ran and none of the spec's examples failed. A run that timed out or wrote no
     /// report ran nothing: that is not passing the examples, so drawing goes on and such a version
     /// never outweighs the tests.
-    private func keepsToTheSpecExamples(_ report: TestReport) -> Bool {
+    func keepsToTheSpecExamples(_ report: TestReport) -> Bool {
         !report.cases.isEmpty && !failsASpecExample(report)
     }
 
@@ -311,7 +311,7 @@ extension Pipeline {
     }
 
     /// ", 3 of 4 spec examples" for a draw's line in the commit body.
-    private func examplesNote(_ report: TestReport) -> String {
+    func examplesNote(_ report: TestReport) -> String {
         let examples = report.cases.filter { isSpecExample($0.name) }
         guard !examples.isEmpty else { return "" }
         return "; \(examples.count { $0.outcome == .passed }) of \(examples.count) spec examples pass"

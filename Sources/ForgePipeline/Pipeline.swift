@@ -87,6 +87,7 @@ public final class Pipeline {
                                         costBudget: limits.costBudget, prices: limits.prices, timeBudget: limits.timeBudget)
         if let samples = limits.freshSamples { settings.freshSamples = samples }
         settings.crossCheck = limits.crossCheck
+        if let samples = limits.fixSamples { settings.fixSamples = samples }
         return await execute(settings, state: state, record: record,
                              spent: Usage(promptTokens: record.promptTokens, completionTokens: record.completionTokens),
                              earlierSeconds: earlierSeconds)

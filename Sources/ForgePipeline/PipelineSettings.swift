@@ -24,6 +24,12 @@ public struct PipelineSettings: Sendable {
     /// sampled) when the first code fails the spec's own examples; 1 = the greedy answer only.
     public var freshSamples: Int
     public static let defaultFreshSamples = 4
+    /// How many fixes one iteration may sample while the spec's own examples still fail after the
+    /// first: each is tested, sampling stops at the first that passes every example, and the best
+    /// one is committed. 1 = one fix per iteration. One here, so a library caller opts in; the
+    /// command line defaults to ``defaultFixSamples``.
+    public var fixSamples: Int
+    public static let defaultFixSamples = 3
     /// Whether answers drawn from the spec alone also check code the tests did not fault, by how
     /// the versions behave on the same inputs (``Behaviour``): a green first code is checked
     /// against one greedy answer, and only when they differ are more drawn and put to a vote. Off
@@ -35,7 +41,8 @@ public struct PipelineSettings: Sendable {
 
     public init(spec: String, maxIterations: Int = 4, tokenBudget: Int? = nil, baseRevision: String? = nil, seed: Int? = 7,
                 costBudget: Double? = nil, prices: ModelPrices? = nil, timeBudget: Double? = nil, stuckAfter: Int = 2,
-                freshSamples: Int = defaultFreshSamples, crossCheck: Bool = false, drawTimeout: Double? = nil) {
+                freshSamples: Int = defaultFreshSamples, crossCheck: Bool = false, drawTimeout: Double? = nil,
+                fixSamples: Int = 1) {
         self.spec = spec
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
@@ -48,6 +55,7 @@ public struct PipelineSettings: Sendable {
         self.freshSamples = freshSamples
         self.crossCheck = crossCheck
         self.drawTimeout = drawTimeout
+        self.fixSamples = fixSamples
     }
 
     /// How long a drawn answer's tests may run when the first code's took `firstRun` seconds: ten
@@ -86,9 +94,11 @@ public struct ResumeLimits: Sendable {
     public var freshSamples: Int?
     /// See ``PipelineSettings/crossCheck``.
     public var crossCheck: Bool
+    /// See ``PipelineSettings/fixSamples``; nil = 1.
+    public var fixSamples: Int?
 
     public init(maxIterations: Int? = nil, tokenBudget: Int? = nil, costBudget: Double? = nil, prices: ModelPrices? = nil,
-                timeBudget: Double? = nil, freshSamples: Int? = nil, crossCheck: Bool = false) {
+                timeBudget: Double? = nil, freshSamples: Int? = nil, crossCheck: Bool = false, fixSamples: Int? = nil) {
         self.maxIterations = maxIterations
         self.tokenBudget = tokenBudget
         self.costBudget = costBudget
@@ -96,5 +106,6 @@ public struct ResumeLimits: Sendable {
         self.timeBudget = timeBudget
         self.freshSamples = freshSamples
         self.crossCheck = crossCheck
+        self.fixSamples = fixSamples
     }
 }

@@ -146,12 +146,15 @@ import Testing
         #expect(bad.stderr.contains("is not a duration"))
     }
 
-    @Test func freshSamplesBelowOneAreRefusedBeforeAnyWork() async throws {
+    @Test func freshOrFixSamplesBelowOneAreRefusedBeforeAnyWork() async throws {
         let temporary = try TemporaryRepository()
         defer { temporary.remove() }
         let bad = try await ForgeBinary.run(["build", "--fresh-samples", "0", "x"], in: temporary.root)
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--fresh-samples must be 1 or more"))
+        let noFix = try await ForgeBinary.run(["build", "--fix-samples", "0", "x"], in: temporary.root)
+        #expect(noFix.status == 2)
+        #expect(noFix.stderr.contains("--fix-samples must be 1 or more"))
     }
 }
 

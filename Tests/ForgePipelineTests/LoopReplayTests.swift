@@ -313,6 +313,56 @@ extension LoopReplayTests {
         #expect(try run.file("textstats.py").contains("text.lower()"))
     }
 
+    @Test func whileTheSpecsExampleStillFailsAfterAFixMoreFixesAreSampledUntilOnePassesIt() async throws {
+        let run = try await run("loop-fix-samples",
+                                PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2, fixSamples: 4))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .passed, "\(run.outcome.stopReason)")
+        #expect(run.outcome.iterations == 2)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        // One analyst call; the first fix samples as iteration 2 does, the others further out; the
+        // third passes the example, so no fourth is asked for.
+        let requests = try run.requests()
+        #expect(requests["analyst-2"]?.count == 1)
+        #expect(requests["fix-2"]?.map(\.temperature) == [0.4, 0.7, 0.7])
+        #expect(Set(requests["fix-2"]?.compactMap(\.seed) ?? []).count == 3, "each sample has its own seed")
+        let fix = try #require(run.log.last)
+        #expect(fix.trailer("Forge-Tests") == "5 passed, 0 failed")
+        #expect(fix.message.contains("Fix samples (the spec's own examples still failed after the first):"), "\(fix.message)")
+        #expect(fix.message.contains("- sample 1 (temperature 0.4): 3 passed, 2 failed; 0 of 1 spec examples pass"), "\(fix.message)")
+        #expect(fix.message.contains("- sample 2: the same as sample 1"))
+        #expect(fix.message.contains("- sample 3 (temperature 0.7): 5 passed, 0 failed; 1 of 1 spec examples pass"), "\(fix.message)")
+        #expect(fix.message.contains("Kept sample 3."))
+        #expect(try run.file("textstats.py").contains("text.lower()"))
+        #expect(try run.repo.snapshot() == run.before)
+    }
+
+    @Test func whenNoSampledFixPassesTheExampleTheOneThatBreaksNothingIsKept() async throws {
+        let run = try await run("loop-fix-samples-none",
+                                PipelineSettings(spec: Self.specWithExample, maxIterations: 2, freshSamples: 2, fixSamples: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let fix = try #require(run.log.last)
+        #expect(fix.message.contains("- sample 2 (temperature 0.7): "), "\(fix.message)")
+        #expect(fix.message.contains("breaks test_textstats::test_word_count_counts_words"), "\(fix.message)")
+        #expect(fix.message.contains("Kept sample 1."))
+        #expect(!fix.message.contains("Reverted"))
+        let code = try run.file("textstats.py")
+        #expect(code.contains("# attempt 1"))
+        #expect(code.contains("return len(text.split())"))
+    }
+
+    @Test func withOneFixSampleAnIterationAsksForOneFix() async throws {
+        // The library default: the scenario's extra samples are never asked for.
+        let run = try await run("loop-fix-samples-none", PipelineSettings(spec: Self.specWithExample, maxIterations: 2, freshSamples: 2))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(try run.requests()["fix-2"]?.count == 2, "the cassette holds two")
+        #expect(run.replay.unusedInteractions().count == 1)
+        #expect(!(run.log.last?.message.contains("Fix samples") ?? true))
+    }
+
     @Test func aFixThatKeepsTheCodeAgainstOnlyTheModelsOwnTestsIsNotPressed() async throws {
         let run = try await run("loop-unchanged-fix-model-test", PipelineSettings(spec: Self.spec, maxIterations: 1))
         defer { run.repo.remove() }

@@ -58,7 +58,7 @@ struct BuildCommand: AsyncParsableCommand {
             costBudget: budget.costBudget ?? assembly.config.costBudget, prices: assembly.prices(for: model),
             timeBudget: budget.timeBudgetSeconds ?? assembly.config.timeBudgetSeconds,
             freshSamples: budget.freshSamples ?? PipelineSettings.defaultFreshSamples, crossCheck: budget.crossCheck,
-                                        fixSamples: budget.fixSamples ?? PipelineSettings.defaultFixSamples)
+            fixSamples: budget.fixSamples ?? PipelineSettings.defaultFixSamples)
         let pipeline = assembly.pipeline(model: model, reporter: reporter)
         let outcome = try await Interruptible.run { try await pipeline.run(settings) }
         OutcomePrinter(json: target.json).print(outcome)

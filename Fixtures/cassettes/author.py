@@ -294,6 +294,16 @@ assert top_words("The cat the dog", 1) == [
         answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
         answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(still_failing(1)), 850, 110),
         answer("fix-2", fence(BROKEN), 850, 110)],
+    # The second sample passes the example but breaks word_count, the third breaks nothing and
+    # fails the example: the second does better and is kept; as a fix that broke a test, it is the
+    # best version, and iteration 3 starts from the version before it.
+    "loop-fix-samples-breaks": opening() + [
+        answer("fix-1", fence(BROKEN), 300, 110), answer("fix-1", fence(BROKEN), 300, 110),
+        answer("analyst-2", json.dumps(DIAG), 950, 80), answer("fix-2", fence(still_failing(1)), 850, 110),
+        answer("fix-2", fence(FIXED.replace("return len(text.split())", "return len(text)")), 850, 110),
+        answer("fix-2", fence(still_failing(2)), 850, 110),
+        answer("analyst-3", json.dumps(DIAG_UNHELPFUL), 950, 80), answer("fix-3", fence(still_failing(3)), 850, 110),
+        answer("fix-3", fence(still_failing(4)), 850, 110), answer("fix-3", fence(still_failing(5)), 850, 110)],
     "loop-six": opening() + loop(6, DIAG_UNHELPFUL, [still_failing(i) for i in range(1, 7)]),
 }
 

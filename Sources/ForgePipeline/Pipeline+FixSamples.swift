@@ -24,8 +24,11 @@ extension Pipeline {
     /// fix in four got it right. The spec's example is what tells the right sample apart, so
     /// sampling is only for that case: against the model's own tests, which may be wrong, more
     /// samples would only chase them. Sampling stops at the first fix that passes every example
-    /// without breaking a test that passed; otherwise the best sample is kept (no broken test
-    /// first, then ``Candidate/isBetter(_:than:strong:)``), the first on a tie.
+    /// without breaking a test that passed; otherwise the best sample is kept by the loop's own
+    /// order (``Candidate/isBetter(_:than:strong:)``: the spec's examples first), one that breaks
+    /// nothing winning a tie, the first on a tie still. A kept sample that breaks a test is then
+    /// treated as any such fix: committed, the next iteration starts from the version before it,
+    /// and it stays the best version if it is.
     func sampleFixes(after first: FixSample, path: String, base: Candidate, tipReport: TestReport?, iteration: Int,
                      settings: PipelineSettings, state: inout RunState,
                      fix: (Sampling, String) async throws -> String?) async throws -> (FixSample, [String]) {
@@ -70,10 +73,13 @@ extension Pipeline {
     /// How the extra fixes of an iteration sample: as far from the first as a rewrite goes.
     static let fixSampleTemperature = 0.7
 
-    /// A sample that breaks no test that passed comes first; then the better report.
+    /// The better report; on a tie, the sample that breaks no test that passed. Breaking first
+    /// would throw away a sample that passes the spec's example for one that fails it, where the
+    /// broken test may be one of the model's wrong ones.
     private func isPreferred(_ sample: FixSample, over kept: FixSample) -> Bool {
-        if sample.broken.isEmpty != kept.broken.isEmpty { return sample.broken.isEmpty }
-        return Candidate.isBetter(sample.report, than: kept.report, strong: strongEvidencePrefix)
+        if Candidate.isBetter(sample.report, than: kept.report, strong: strongEvidencePrefix) { return true }
+        if Candidate.isBetter(kept.report, than: sample.report, strong: strongEvidencePrefix) { return false }
+        return sample.broken.isEmpty && !kept.broken.isEmpty
     }
 
     /// "- sample 2 (temperature 0.7): 2 passed, 0 failed; 1 of 1 spec examples pass".

@@ -337,7 +337,7 @@ extension LoopReplayTests {
         #expect(try run.repo.snapshot() == run.before)
     }
 
-    @Test func whenNoSampledFixPassesTheExampleTheOneThatBreaksNothingIsKept() async throws {
+    @Test func whenNoSampledFixPassesTheExampleTheBestIsKept() async throws {
         let run = try await run("loop-fix-samples-none",
                                 PipelineSettings(spec: Self.specWithExample, maxIterations: 2, freshSamples: 2, fixSamples: 2))
         defer { run.repo.remove() }
@@ -351,6 +351,26 @@ extension LoopReplayTests {
         let code = try run.file("textstats.py")
         #expect(code.contains("# attempt 1"))
         #expect(code.contains("return len(text.split())"))
+    }
+
+    @Test func aSampleThatPassesTheExampleButBreaksATestIsKeptAsTheBestAndTheNextIterationStartsBeforeIt() async throws {
+        let run = try await run("loop-fix-samples-breaks",
+                                PipelineSettings(spec: Self.specWithExample, maxIterations: 3, freshSamples: 2, fixSamples: 3))
+        defer { run.repo.remove() }
+        #expect(run.outcome.status == .failed)
+        #expect(run.outcome.stopReason == "iteration budget spent (3 fixes); kept the best version, from iteration 2", "\(run.outcome.stopReason)")
+        #expect(run.replay.unusedInteractions().isEmpty)
+        let second = try #require(run.log.first { $0.trailer("Forge-Iteration") == "2" })
+        #expect(second.message.contains("breaks test_textstats::test_word_count_counts_words"), "\(second.message)")
+        #expect(second.message.contains("Kept sample 2."))
+        #expect(second.trailer("Forge-Tests") == "4 passed, 1 failed")
+        // Iteration 3 starts from the version before the sample that broke a test, and is told why.
+        let analyst = try #require(try run.requests()["analyst-3"]?.first?.messages.last?.content)
+        #expect(analyst.contains("return len(text.split())"))
+        #expect(analyst.contains("so the change was reverted"))
+        let code = try run.file("textstats.py")
+        #expect(code.contains("text.lower()"))
+        #expect(code.contains("return len(text)\n"))
     }
 
     @Test func withOneFixSampleAnIterationAsksForOneFix() async throws {

@@ -34,8 +34,8 @@ extension Pipeline {
                      fix: (Sampling, String) async throws -> String?) async throws -> (FixSample, [String]) {
         var samples = [first]
         var lines = [line(first)]
-        let timeout = settings.drawTimeout ?? PipelineSettings.drawTimeout(firstRun: base.report.durationSeconds)
-        for number in 2 ... max(2, settings.fixSamples) where number <= settings.fixSamples {
+        let timeout = settings.answerTimeout(firstRun: base.report.durationSeconds)
+        for number in stride(from: 2, through: settings.fixSamples, by: 1) {
             try Task.checkCancellation()
             let sampling = Sampling(temperature: Self.fixSampleTemperature, seed: settings.seed.map { $0 + iteration - 1 + 100 * (number - 1) })
             let code: String?

@@ -102,7 +102,7 @@ extension Pipeline {
         let integrity = FixIntegrity(rules: profile.testRules, lockedTests: Set(state.testPaths))
         let draws = max(1, settings.freshSamples)
         let tipReport = state.lastReport
-        let drawTimeout = settings.drawTimeout ?? PipelineSettings.drawTimeout(firstRun: base.report.durationSeconds)
+        let drawTimeout = settings.answerTimeout(firstRun: base.report.durationSeconds)
 
         var versions = [Version(draw: 0, text: firstCode, candidate: base, writes: FileSet())]
         var used: Set<String> = []

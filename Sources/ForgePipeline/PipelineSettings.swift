@@ -65,6 +65,12 @@ public struct PipelineSettings: Sendable {
     public static func drawTimeout(firstRun: Double) -> Double {
         max(30, 10 * firstRun)
     }
+
+    /// How long the tests of one more answer (a draw, a fix sample) may run when the first code's
+    /// took `firstRun` seconds: ``drawTimeout`` when set, else ``drawTimeout(firstRun:)``.
+    func answerTimeout(firstRun: Double) -> Double {
+        drawTimeout ?? Self.drawTimeout(firstRun: firstRun)
+    }
 }
 
 /// A model's price in USD per million tokens.

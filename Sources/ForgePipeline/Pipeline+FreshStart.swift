@@ -84,9 +84,10 @@ extension Pipeline {
     /// greedily once (temperature 0), and the rest are samples at temperature 0.8, each with its own
     /// seed. Versions are ranked by ``Ballot``: the spec's examples first, then how many other
     /// versions behave the same (``Behaviour``; counted from two up: one lone match is chance), then
-    /// the model's tests, then fewer crashes. With the cross-check on, a vote still undecided once
-    /// they are drawn (``isUndecided(_:)``) gets tie-breakers: samples of the single-shot reading,
-    /// one at a time, up to as many again, until the version ahead behaves like two others.
+    /// the model's tests, then fewer crashes, then the other versions' answers where two differ.
+    /// With the cross-check on, a vote still undecided once they are drawn (``isUndecided(_:)``)
+    /// gets tie-breakers: samples of the single-shot reading, one at a time, up to as many again,
+    /// until the version ahead behaves like two others.
     /// When the first code fails a spec example, drawing stops at the first answer that passes them
     /// all (unless another answer contradicts it): an answer from the spec costs a few hundred
     /// tokens, where an analyst and a fix cost a few thousand and rarely find what a 1.5B model got

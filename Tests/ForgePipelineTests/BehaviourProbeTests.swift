@@ -202,7 +202,7 @@ import Testing
         #expect(RequestEcho.problem(code: "# nothing\n", request: request, path: "solution.py") == nil)
     }
 
-    @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTestsThenCrashes() {
+    @Test func theBallotRanksSpecExamplesThenAgreementFromTwoUpThenTestsThenCrashesThenSupport() {
         func version(_ draw: Int, passed: Int, failed: Int, examples: Int = 0) -> Pipeline.Version {
             var cases = (0 ..< passed).map { TestReport.Case(name: "test_m::t\($0)", outcome: .passed) }
             cases += (0 ..< failed).map { TestReport.Case(name: "test_m::f\($0)", outcome: .failed) }
@@ -241,6 +241,21 @@ import Testing
         var uneven = even
         uneven[2] = version(2, passed: 3, failed: 1)
         #expect(Ballot(versions: uneven, behaviour: crash, strong: "test_spec_examples::").winner == 0)
+        // Even on examples, votes, tests and crashes, two versions that differ are decided by the
+        // other versions' answers where they differ; only a draw of that is left to the earlier one.
+        let split = Behaviour(inputs: ["f(1)", "f(2)", "f(3)"], generated: [false, true, true],
+                              outputs: [["1", "2", "3"], ["1", "2", "4"], ["1", "9", "4"], ["0", "5", "4"]])
+        #expect(split.support(1, against: 0) == 2 && split.support(0, against: 1) == 0)
+        #expect(split.support(0, against: 2) == 1 && split.support(2, against: 0) == 2)
+        let supported = Ballot(versions: even, behaviour: split, strong: "test_spec_examples::")
+        #expect(supported.winner == 1)
+        #expect(supported.supportNote == "draw 1 over the first code, by the other versions' answers where they differ: 2 side with draw 1, 0 with the first code (e.g. f(3): 4 against 3)")
+        // Versions that answer nothing are not asked.
+        let hollowSplit = Behaviour(inputs: ["f(1)"], generated: [false], outputs: [["1"], ["2"], ["None"], ["None"]])
+        #expect(Ballot(versions: even, behaviour: hollowSplit, strong: "test_spec_examples::").winner == 0)
+        #expect(Ballot(versions: even, behaviour: hollowSplit, strong: "test_spec_examples::").supportNote == nil)
+        // Something stronger deciding leaves no note.
+        #expect(Ballot(versions: versions, behaviour: three, strong: "test_spec_examples::").supportNote == nil)
         // Without a probe's answer: the tests, then the earlier version.
         #expect(Ballot(versions: versions, behaviour: nil, strong: "test_spec_examples::").winner == 0)
         #expect(Ballot(versions: Array(versions.dropFirst()), behaviour: nil, strong: "test_spec_examples::").winner == 0)

@@ -2,8 +2,9 @@ import ForgeCore
 
 /// Picks one of the versions a fresh start or cross-check has: by the spec's own examples first,
 /// then by how many other versions behave the same (``votes(_:)``), then by the model's tests, then
-/// by fewer inputs crashed on (``Behaviour/crashes(_:)``), then the earlier version (the first code
-/// before any draw: churn is not progress).
+/// by fewer inputs crashed on (``Behaviour/crashes(_:)``), then fewer failures, then by the other
+/// versions' answers where two versions differ (``support(_:against:)``), then the earlier version
+/// (the first code before any draw: churn is not progress).
 ///
 /// Agreement is the CodeT / MBR-exec idea: answers drawn independently that behave alike are
 /// evidence where the model's own tests are silent or wrong. A single match is not counted: two
@@ -39,8 +40,39 @@ struct Ballot {
         if votes(a) != votes(b) { return votes(a) > votes(b) }
         if x.passed != y.passed { return x.passed > y.passed }
         if crashes(a) != crashes(b) { return crashes(a) < crashes(b) }
-        return x.failed + x.errors < y.failed + y.errors
+        if x.failed + x.errors != y.failed + y.errors { return x.failed + x.errors < y.failed + y.errors }
+        return support(a, against: b) > support(b, against: a)
     }
+
+    /// How many answers of the other versions side with `a` where `a` and `b` differ
+    /// (``Behaviour/support(_:against:)``): the last word between two versions even on everything
+    /// else, before the earlier one is kept for being earlier.
+    func support(_ a: Int, against b: Int) -> Int { behaviour?.support(a, against: b) ?? 0 }
+
+    /// When the winner beat a version only by the other versions' answers where the two differ:
+    /// "draw 5 over draw 2, by the other versions' answers where they differ: 6 side with draw 5,
+    /// 1 with draw 2 (e.g. f(1, 1): True against False)". Nil when something stronger decided.
+    var supportNote: String? {
+        guard let behaviour else { return nil }
+        let won = winner
+        let rival = versions.indices.first { rival in
+            rival != won && isEven(won, rival) && support(won, against: rival) > support(rival, against: won)
+        }
+        guard let rival else { return nil }
+        let example = behaviour.firstDifference(won, rival).map { " (e.g. \($0))" } ?? ""
+        return "\(label(won)) over \(label(rival)), by the other versions' answers where they differ: "
+            + "\(support(won, against: rival)) side with \(label(won)), \(support(rival, against: won)) with \(label(rival))\(example)"
+    }
+
+    /// Whether `a` and `b` are even on everything the ballot weighs before support.
+    private func isEven(_ a: Int, _ b: Int) -> Bool {
+        let x = versions[a].candidate.report, y = versions[b].candidate.report
+        return Candidate.examplesPassed(x, strong: strong) == Candidate.examplesPassed(y, strong: strong)
+            && votes(a) == votes(b) && x.passed == y.passed && crashes(a) == crashes(b)
+            && x.failed + x.errors == y.failed + y.errors
+    }
+
+    private func label(_ index: Int) -> String { versions[index].draw == 0 ? "the first code" : "draw \(versions[index].draw)" }
 
     /// "on 14 inputs (8 made up): the first code alone; draws 1, 2, 4 alike; draw 3 alone. First
     /// difference: f(7,): 1 against None" for the commit body.
@@ -54,7 +86,7 @@ struct Ballot {
             }
         }
         let names = groups.map { group in
-            let labels = group.map { versions[$0].draw == 0 ? "the first code" : "draw \(versions[$0].draw)" }
+            let labels = group.map(label)
             return labels.joined(separator: ", ") + (group.count == 1 ? " alone" : " alike")
         }
         let made = behaviour.generated.count { $0 }

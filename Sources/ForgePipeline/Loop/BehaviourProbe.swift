@@ -71,6 +71,23 @@ struct Behaviour: Decodable, Equatable {
         outputs.indices.count { $0 != version && differences(version, $0).isEmpty }
     }
 
+    /// On the inputs where `a` and `b` differ, how many answers of the other versions are `a`'s
+    /// (versions that answer nothing are not asked). Two versions can tie on everything else, each
+    /// alone, yet differ on inputs the spec never states; the other versions, wrong elsewhere,
+    /// still answer those. This is the vote of ``agreement(_:)`` taken input by input instead of on
+    /// every input at once (MBR-exec with a partial match). In a dev-set run (HumanEval_76) two of
+    /// nine versions passed every example and test and differed only where n is 0 or 1; the earlier
+    /// one, kept for being earlier, failed the hidden tests on `is_simple_power(1, 1)`. The other
+    /// versions' answers there side 7 to 6 with the right one: thin, but evidence, where being
+    /// earlier is none.
+    func support(_ a: Int, against b: Int) -> Int {
+        differences(a, b).reduce(0) { total, input in
+            total + outputs.indices.count { other in
+                other != a && other != b && !answersNothing(other) && outputs[other][input] == outputs[a][input]
+            }
+        }
+    }
+
     /// "f(3,): 1 against None" for the first input where `a` and `b` differ.
     func firstDifference(_ a: Int, _ b: Int) -> String? {
         differences(a, b).first.map { "\(inputs[$0]): \(outputs[a][$0]) against \(outputs[b][$0])" }

@@ -53,8 +53,9 @@ struct DrawsMessage {
         case .crossCheck: "The first code passed its tests, but an answer drawn from the spec alone behaves differently; "
         }
         return why + "versions are ranked by the spec's examples, then by how many answers behave alike, then by the tests, "
-            + "then by fewer crashes.\n"
+            + "then by fewer crashes, then by the other versions' answers where two versions differ.\n"
             + "Draws from the spec alone:\n" + lines.joined(separator: "\n") + "\n"
             + (ballot.behaviour.map { "Behaviour: " + ballot.describe($0) + "\n" } ?? "")
+            + (ballot.supportNote.map { "Kept \($0).\n" } ?? "")
     }
 }

@@ -34,14 +34,17 @@ struct Ballot {
     func crashes(_ index: Int) -> Int { behaviour?.crashes(index) ?? 0 }
 
     private func isAhead(_ a: Int, of b: Int) -> Bool {
-        let x = versions[a].candidate.report, y = versions[b].candidate.report
-        let strongX = Candidate.examplesPassed(x, strong: strong), strongY = Candidate.examplesPassed(y, strong: strong)
-        if strongX != strongY { return strongX > strongY }
-        if votes(a) != votes(b) { return votes(a) > votes(b) }
-        if x.passed != y.passed { return x.passed > y.passed }
-        if crashes(a) != crashes(b) { return crashes(a) < crashes(b) }
-        if x.failed + x.errors != y.failed + y.errors { return x.failed + x.errors < y.failed + y.errors }
+        let x = standing(a), y = standing(b)
+        if x != y { return y.lexicographicallyPrecedes(x) }
         return support(a, against: b) > support(b, against: a)
+    }
+
+    /// What the ballot weighs before support, in order, more being better: spec examples passed,
+    /// votes, tests passed, fewer inputs crashed on, fewer failures.
+    private func standing(_ index: Int) -> [Int] {
+        let report = versions[index].candidate.report
+        return [Candidate.examplesPassed(report, strong: strong), votes(index), report.passed, -crashes(index),
+                -(report.failed + report.errors)]
     }
 
     /// How many answers of the other versions side with `a` where `a` and `b` differ
@@ -56,20 +59,12 @@ struct Ballot {
         guard let behaviour else { return nil }
         let won = winner
         let rival = versions.indices.first { rival in
-            rival != won && isEven(won, rival) && support(won, against: rival) > support(rival, against: won)
+            rival != won && standing(won) == standing(rival) && support(won, against: rival) > support(rival, against: won)
         }
         guard let rival else { return nil }
         let example = behaviour.firstDifference(won, rival).map { " (e.g. \($0))" } ?? ""
         return "\(label(won)) over \(label(rival)), by the other versions' answers where they differ: "
             + "\(support(won, against: rival)) side with \(label(won)), \(support(rival, against: won)) with \(label(rival))\(example)"
-    }
-
-    /// Whether `a` and `b` are even on everything the ballot weighs before support.
-    private func isEven(_ a: Int, _ b: Int) -> Bool {
-        let x = versions[a].candidate.report, y = versions[b].candidate.report
-        return Candidate.examplesPassed(x, strong: strong) == Candidate.examplesPassed(y, strong: strong)
-            && votes(a) == votes(b) && x.passed == y.passed && crashes(a) == crashes(b)
-            && x.failed + x.errors == y.failed + y.errors
     }
 
     private func label(_ index: Int) -> String { versions[index].draw == 0 ? "the first code" : "draw \(versions[index].draw)" }
